@@ -1,0 +1,82 @@
+import { writeFile } from "node:fs/promises";
+import { ingest } from "../../shared/ingest/pipeline";
+import { finalizeModel } from "../../shared/model/dataset";
+import { formatInspect, inspectReport } from "../../shared/model/summary";
+import type { Model } from "../../shared/model/types";
+import { walkPaths } from "./fsSource";
+
+const USAGE = `usage:
+  rankscope [PATH...]                      open the app (web mode when Electron is missing)
+  rankscope inspect PATH... [--json]       what Rankscope reads in files and folders
+  rankscope export PATH... --chrome-trace OUT.json
+  rankscope demo [DIR]                     write the demo dataset`;
+
+export class UsageError extends Error {}
+
+export async function loadModel(paths: string[]): Promise<Model> {
+  const { sources, problems } = await walkPaths(paths);
+  const result = await ingest(sources);
+  const files = [
+    ...problems.map((p) => ({
+      path: p.path,
+      format: "unknown" as const,
+      bytes: 0,
+      records: 0,
+      errors: [{ message: p.message }],
+      warnings: [],
+    })),
+    ...result.files,
+  ];
+  return finalizeModel({ originSec: result.originSec, lanes: result.lanes, files, notes: result.notes });
+}
+
+/** Runs `inspect`; returns the exit code per DESIGN.md (0 ran, 1 nothing found). */
+export async function inspectCommand(args: string[], out: (s: string) => void): Promise<number> {
+  const json = args.includes("--json");
+  const paths = args.filter((a) => a !== "--json");
+  if (!paths.length || paths.some((p) => p.startsWith("--"))) throw new UsageError(USAGE);
+  const model = await loadModel(paths);
+  const report = inspectReport(model);
+  out(json ? JSON.stringify(report, null, 2) : formatInspect(report));
+  const found = model.files.some((f) => f.format !== "unknown");
+  return found ? 0 : 1;
+}
+
+export async function exportCommand(args: string[], out: (s: string) => void): Promise<number> {
+  const i = args.indexOf("--chrome-trace");
+  if (i < 0 || !args[i + 1]) throw new UsageError(USAGE);
+  const target = args[i + 1];
+  const paths = args.filter((_, j) => j !== i && j !== i + 1);
+  if (!paths.length) throw new UsageError(USAGE);
+  const model = await loadModel(paths);
+  const { toChromeTrace } = await import("../../shared/export/chromeTrace");
+  await writeFile(target, JSON.stringify(toChromeTrace(model)));
+  out(`wrote ${target}: ${model.lanes.length} lanes`);
+  return model.files.some((f) => f.format !== "unknown") ? 0 : 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const out = (s: string) => process.stdout.write(s + "\n");
+  try {
+    if (cmd === "inspect") return await inspectCommand(rest, out);
+    if (cmd === "export") return await exportCommand(rest, out);
+    if (cmd === "demo") {
+      const { writeDemo } = await import("./demo");
+      const dir = await writeDemo(rest[0]);
+      out(dir);
+      return 0;
+    }
+    if (cmd === "--help" || cmd === "-h" || cmd === "help") {
+      out(USAGE);
+      return 0;
+    }
+    throw new UsageError(USAGE);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(e.message + "\n");
+      return 2;
+    }
+    throw e;
+  }
+}

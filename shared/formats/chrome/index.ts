@@ -1,0 +1,4 @@
+import type { DirectoryFormat, Format } from "../types";
+
+export const chromeFormats: Format[] = [];
+export const chromeDirectoryFormats: DirectoryFormat[] = [];

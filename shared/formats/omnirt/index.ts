@@ -1,0 +1,4 @@
+import type { DirectoryFormat, Format } from "../types";
+
+export const omnirtFormats: Format[] = [];
+export const omnirtDirectoryFormats: DirectoryFormat[] = [];

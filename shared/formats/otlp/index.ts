@@ -1,0 +1,4 @@
+import type { DirectoryFormat, Format } from "../types";
+
+export const otlpFormats: Format[] = [];
+export const otlpDirectoryFormats: DirectoryFormat[] = [];

@@ -1,0 +1,4 @@
+import type { DirectoryFormat, Format } from "../types";
+
+export const prometheusFormats: Format[] = [];
+export const prometheusDirectoryFormats: DirectoryFormat[] = [];

@@ -1,0 +1,331 @@
+import type { LaneBuilder, ModelBuilder } from "../../model/builder";
+import { SKULK_PHASES } from "../../model/phases";
+import type { LaneInfo, MarkerKindValue, Scalar } from "../../model/types";
+import { MarkerKind, SpanFlag } from "../../model/types";
+import type { FileReportBuilder } from "../../ingest/report";
+import { int, isObject, str, type JsonObject, type ParseContext } from "../types";
+
+/** Who emitted an entry: from its `context`, from the cluster timeline's lifted fields, or a runner. */
+export interface RunnerIdentity {
+  runnerId: string;
+  nodeId?: string | null;
+  instanceId?: string | null;
+  modelId?: string | null;
+  rank?: number | null;
+  worldSize?: number | null;
+  pid?: number | null;
+  startLayer?: number | null;
+  endLayer?: number | null;
+  nLayers?: number | null;
+}
+
+/** A runner's state at the moment a snapshot was taken (node diagnostics, cluster timeline). */
+export interface RunnerSnapshot {
+  at: number;
+  phase: string | null;
+  secondsInPhase: number | null;
+  state: Record<string, Scalar>;
+}
+
+interface Entry {
+  t: number;
+  phase: string;
+  event: string;
+  args: JsonObject | null;
+  line: number;
+  file: number;
+  /** Dedup key: milestones repeat flight-recorder entries. */
+  key: string;
+}
+
+interface RunnerState {
+  lane: LaneBuilder;
+  entries: Entry[];
+  seen: Set<string>;
+  snapshot: RunnerSnapshot | null;
+}
+
+const KNOWN_PHASES = new Set<string>(SKULK_PHASES);
+const MLX_COUNTERS: [string, string][] = [
+  ["active", "mlx.active"],
+  ["cache", "mlx.cache"],
+  ["peak", "mlx.peak"],
+  ["wiredLimit", "mlx.wiredLimit"],
+];
+
+export function identityFromContext(ctx: unknown): RunnerIdentity | null {
+  if (!isObject(ctx)) return null;
+  const runnerId = str(ctx.runnerId);
+  if (!runnerId) return null;
+  return {
+    runnerId,
+    nodeId: str(ctx.nodeId),
+    instanceId: str(ctx.instanceId),
+    modelId: str(ctx.modelId),
+    rank: int(ctx.rank),
+    worldSize: int(ctx.worldSize),
+    pid: int(ctx.pid),
+    startLayer: int(ctx.startLayer),
+    endLayer: int(ctx.endLayer),
+    nLayers: int(ctx.nLayers),
+  };
+}
+
+function laneInfo(id: RunnerIdentity): LaneInfo {
+  const node = id.nodeId ?? null;
+  const rank = id.rank ?? null;
+  const layers =
+    id.startLayer != null && id.endLayer != null && id.nLayers != null
+      ? { start: id.startLayer, end: id.endLayer, total: id.nLayers }
+      : null;
+  return {
+    id: `skulk:${id.runnerId}`,
+    label: `${node ?? "?"} · rank ${rank ?? "?"}`,
+    source: "skulk",
+    group: id.instanceId ? `skulk:${id.instanceId}` : "skulk:unknown-instance",
+    node,
+    rank,
+    worldSize: id.worldSize ?? null,
+    runnerId: id.runnerId,
+    instanceId: id.instanceId ?? null,
+    modelId: id.modelId ?? null,
+    layers,
+    pid: id.pid ?? null,
+  };
+}
+
+function markerKind(phase: string, event: string): MarkerKindValue {
+  if (event === "runner_crashed" || /crash/.test(event)) return MarkerKind.Crash;
+  if (event === "exception" || phase === "error") return MarkerKind.Exception;
+  if (/error|fail/.test(event)) return MarkerKind.Error;
+  if (phase.startsWith("cancel") || /cancel/.test(event)) return MarkerKind.Cancel;
+  return MarkerKind.Info;
+}
+
+/** "generator_step_enter" → ["generator_step", "begin"]; sub-spans inside a phase. */
+function subSpan(event: string): [string, "begin" | "end"] | null {
+  const m = /^(.+)_(enter|begin|start|exit|complete|end)$/.exec(event);
+  if (!m) return null;
+  return [m[1], m[2] === "enter" || m[2] === "begin" || m[2] === "start" ? "begin" : "end"];
+}
+
+/**
+ * Turns Skulk flight-recorder entries into lanes: a span per phase occurrence (enter/exit
+ * pairs and phase changes), sub-spans for `*_enter`/`*_exit` point pairs, markers for
+ * point events, MLX memory counters. Entries are gathered per runner and replayed in time
+ * order at `finish`, because ring buffers and merged timelines are not always ordered.
+ */
+export class SkulkCollector {
+  private readonly runners = new Map<string, RunnerState>();
+  private report!: FileReportBuilder;
+  private file = 0;
+
+  constructor(private readonly builder: ModelBuilder) {}
+
+  /** One collector serves every Skulk input of an ingest run, so each runner is replayed once. */
+  static of(ctx: ParseContext): SkulkCollector {
+    const c = ctx.shared("skulk", () => new SkulkCollector(ctx.builder));
+    c.report = ctx.report;
+    c.file = ctx.fileIndex;
+    return c;
+  }
+
+  runner(identity: RunnerIdentity): RunnerState {
+    const info = laneInfo(identity);
+    let state = this.runners.get(info.id);
+    if (!state) {
+      state = { lane: this.builder.lane(info), entries: [], seen: new Set(), snapshot: null };
+      this.runners.set(info.id, state);
+    } else {
+      state.lane.mergeInfo(info);
+    }
+    return state;
+  }
+
+  /** Validates and keeps one entry; returns false (with an error) when it cannot be used. */
+  entry(raw: unknown, line: number, identity?: RunnerIdentity | null): boolean {
+    if (!isObject(raw)) {
+      this.report.error(line, "entry is not a JSON object");
+      return false;
+    }
+    const id = identity ?? identityFromContext(raw.context) ?? liftedIdentity(raw);
+    const at = str(raw.at);
+    const phase = str(raw.phase);
+    const event = str(raw.event);
+    if (!id) {
+      this.report.error(line, 'entry has no runner identity (no "context" and no "runnerId")');
+      return false;
+    }
+    const t = at === null ? null : this.builder.time.fromIso(at);
+    if (t === null) {
+      this.report.error(line, `entry has no valid "at" timestamp (${JSON.stringify(raw.at ?? null)})`);
+      return false;
+    }
+    if (!phase || !event) {
+      this.report.error(line, `entry lacks ${!phase ? '"phase"' : '"event"'}`);
+      return false;
+    }
+    if (!KNOWN_PHASES.has(phase)) {
+      this.report.warnOnce(`phase:${phase}`, `line ${line}: unknown phase "${phase}" (kept and shown)`);
+    }
+    const state = this.runner(id);
+    this.report.records++;
+    const key = `${at}|${phase}|${event}|${str(raw.detail) ?? ""}`;
+    if (state.seen.has(key)) return true;
+    state.seen.add(key);
+    const args: JsonObject = {};
+    if (raw.detail != null) args.detail = raw.detail;
+    if (isObject(raw.attrs) && Object.keys(raw.attrs).length) args.attrs = raw.attrs;
+    if (raw.taskId != null) args.taskId = raw.taskId;
+    if (raw.commandId != null) args.commandId = raw.commandId;
+    args.event = event;
+    state.entries.push({ t, phase, event, args, line, file: this.file, key });
+    this.memory(state.lane, raw.mlxMemory, t);
+    return true;
+  }
+
+  /** One MLX memory snapshot (`{generatedAt, active:{inBytes}, ...}`) as counter samples. */
+  memory(lane: LaneBuilder, mem: unknown, fallbackT: number): void {
+    if (!isObject(mem)) return;
+    const at = str(mem.generatedAt);
+    const t = (at !== null ? this.builder.time.fromIso(at) : null) ?? fallbackT;
+    for (const [field, counter] of MLX_COUNTERS) {
+      const v = mem[field];
+      const bytes = isObject(v) ? v.inBytes : typeof v === "number" ? v : null;
+      if (typeof bytes === "number") lane.counter(counter, t, bytes);
+    }
+  }
+
+  snapshot(identity: RunnerIdentity, snap: RunnerSnapshot): void {
+    const state = this.runner(identity);
+    state.snapshot = snap;
+    state.lane.mergeInfo({ state: snap.state });
+  }
+
+  finish(): void {
+    for (const state of this.runners.values()) replay(state);
+  }
+}
+
+function liftedIdentity(raw: JsonObject): RunnerIdentity | null {
+  const runnerId = str(raw.runnerId);
+  if (!runnerId) return null;
+  return { runnerId, nodeId: str(raw.nodeId), rank: int(raw.deviceRank), worldSize: int(raw.worldSize) };
+}
+
+interface Open {
+  name: string;
+  start: number;
+  flags: number;
+  args: JsonObject | null;
+  line: number;
+  file?: number;
+}
+
+function replay(state: RunnerState): void {
+  const { lane, entries, snapshot } = state;
+  entries.sort((a, b) => a.t - b.t);
+  let phase: Open | null = null;
+  const subs = new Map<string, Open>();
+  const first = entries.length ? entries[0].t : (snapshot?.at ?? 0);
+  let last = first;
+
+  const closeSubs = (t: number, flags = 0) => {
+    for (const s of subs.values()) lane.span({ ...s, end: t, depth: 1, flags: s.flags | flags });
+    subs.clear();
+  };
+  const closePhase = (t: number) => {
+    if (!phase) return;
+    closeSubs(t);
+    lane.span({ ...phase, end: t });
+    phase = null;
+  };
+
+  for (const e of entries) {
+    last = e.t;
+    if (e.event === "enter") {
+      closePhase(e.t);
+      phase = { name: e.phase, start: e.t, flags: 0, args: e.args, line: e.line, file: e.file };
+      continue;
+    }
+    if (e.event === "exit") {
+      if (phase && phase.name === e.phase) {
+        closePhase(e.t);
+      } else if (phase) {
+        closePhase(e.t);
+      } else {
+        // A full ring buffer lost this phase's enter: it began before the history we have.
+        lane.span({
+          name: e.phase,
+          start: first,
+          end: e.t,
+          flags: SpanFlag.TruncatedStart,
+          args: e.args,
+          line: e.line,
+          file: e.file,
+        });
+      }
+      continue;
+    }
+    if (!phase || phase.name !== e.phase) {
+      closePhase(e.t);
+      phase = {
+        name: e.phase,
+        start: e.t,
+        flags: SpanFlag.Inferred,
+        args: e.args,
+        line: e.line,
+        file: e.file,
+      };
+    }
+    const sub = subSpan(e.event);
+    if (sub) {
+      const [stem, edge] = sub;
+      if (edge === "begin") {
+        subs.set(stem, { name: stem, start: e.t, flags: 0, args: e.args, line: e.line, file: e.file });
+      } else {
+        const open = subs.get(stem);
+        if (open) {
+          lane.span({ ...open, end: e.t, depth: 1 });
+          subs.delete(stem);
+        }
+      }
+      continue;
+    }
+    lane.marker({
+      t: e.t,
+      name: e.event,
+      kind: markerKind(e.phase, e.event),
+      args: e.args,
+      line: e.line,
+      file: e.file,
+    });
+  }
+
+  // The snapshot says where the runner was when the file was saved.
+  let end = last;
+  if (snapshot) {
+    end = Math.max(end, snapshot.at);
+    if (snapshot.phase && snapshot.secondsInPhase !== null) {
+      const since = snapshot.at - snapshot.secondsInPhase * 1e9;
+      const current = phase as Open | null;
+      if (!current || current.name !== snapshot.phase) {
+        if (current) closePhase(Math.max(current.start, Math.min(since, end)));
+        phase = { name: snapshot.phase, start: since, flags: SpanFlag.Inferred, args: null, line: 0 };
+      }
+    }
+    if (snapshot.state.processAlive === false) {
+      lane.marker({
+        t: snapshot.at,
+        name: "process_not_alive",
+        kind: MarkerKind.Crash,
+        args: { statusKind: snapshot.state.statusKind ?? null },
+      });
+    }
+  }
+  const open = phase as Open | null;
+  if (open) {
+    closeSubs(end, SpanFlag.Open);
+    lane.span({ ...open, end, flags: open.flags | SpanFlag.Open });
+  }
+}

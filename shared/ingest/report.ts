@@ -1,0 +1,62 @@
+import type { Diagnostic, FileReport, FormatId } from "../model/types";
+
+const MAX_ERRORS = 200;
+const MAX_WARNINGS = 100;
+
+/** Collects what happened to one input; caps the lists so a broken file cannot flood the UI. */
+export class FileReportBuilder {
+  records = 0;
+  private readonly errors: Diagnostic[] = [];
+  private readonly warnings: string[] = [];
+  private droppedErrors = 0;
+  private droppedWarnings = 0;
+  private readonly warnedOnce = new Set<string>();
+
+  constructor(
+    readonly path: string,
+    public format: FormatId,
+    readonly bytes: number,
+  ) {}
+
+  error(line: number | undefined, message: string): void {
+    if (this.errors.length >= MAX_ERRORS) {
+      this.droppedErrors++;
+      return;
+    }
+    this.errors.push(line ? { line, message } : { message });
+  }
+
+  warn(message: string): void {
+    if (this.warnings.length >= MAX_WARNINGS) {
+      this.droppedWarnings++;
+      return;
+    }
+    this.warnings.push(message);
+  }
+
+  /** A warning that says the same thing for many records is given once, with its first line. */
+  warnOnce(key: string, message: string): void {
+    if (this.warnedOnce.has(key)) return;
+    this.warnedOnce.add(key);
+    this.warn(message);
+  }
+
+  get errorCount(): number {
+    return this.errors.length + this.droppedErrors;
+  }
+
+  build(): FileReport {
+    const errors = [...this.errors];
+    if (this.droppedErrors) errors.push({ message: `… and ${this.droppedErrors} more errors` });
+    const warnings = [...this.warnings];
+    if (this.droppedWarnings) warnings.push(`… and ${this.droppedWarnings} more warnings`);
+    return {
+      path: this.path,
+      format: this.format,
+      bytes: this.bytes,
+      records: this.records,
+      errors,
+      warnings,
+    };
+  }
+}

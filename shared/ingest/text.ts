@@ -1,0 +1,77 @@
+import type { FileSource } from "./source";
+
+/** Decoded text of a source, chunk by chunk (UTF-8; invalid bytes become U+FFFD). */
+export async function* textChunks(source: FileSource, signal?: AbortSignal): AsyncIterable<string> {
+  const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+  for await (const chunk of source.chunks()) {
+    signal?.throwIfAborted();
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+export interface Line {
+  text: string;
+  /** 1-based. */
+  number: number;
+  /** False for a last line with no newline after it (possibly torn mid-write). */
+  terminated: boolean;
+}
+
+/** Lines of a source without ever holding the whole file; strips "\r". */
+export async function forEachLine(
+  source: FileSource,
+  onLine: (line: Line) => void,
+  signal?: AbortSignal,
+): Promise<number> {
+  let carry = "";
+  let number = 0;
+  for await (const text of textChunks(source, signal)) {
+    let from = 0;
+    const buf = carry ? carry + text : text;
+    carry = "";
+    for (;;) {
+      const nl = buf.indexOf("\n", from);
+      if (nl < 0) break;
+      const end = nl > from && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      onLine({ text: buf.slice(from, end), number: ++number, terminated: true });
+      from = nl + 1;
+    }
+    carry = buf.slice(from);
+  }
+  if (carry) onLine({ text: carry, number: ++number, terminated: false });
+  return number;
+}
+
+/** Whole text of a source (small documents only: the caller checks the size). */
+export async function readText(source: FileSource, signal?: AbortSignal): Promise<string> {
+  const parts: string[] = [];
+  for await (const t of textChunks(source, signal)) parts.push(t);
+  return parts.join("");
+}
+
+export function decodeHead(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+}
+
+/** Why bytes are not text, or null when they look like text. */
+export function binaryReason(bytes: Uint8Array): string | null {
+  if (bytes.length === 0) return null;
+  let nul = 0;
+  let control = 0;
+  const n = Math.min(bytes.length, 8192);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i];
+    if (b === 0) nul++;
+    else if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  if (nul > 0) return "binary file (contains NUL bytes)";
+  if (control > n / 20) return "binary file (control bytes)";
+  const text = decodeHead(bytes.subarray(0, n));
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  if (bad > Math.max(3, text.length / 100)) return "not UTF-8 text";
+  return null;
+}

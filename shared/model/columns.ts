@@ -1,0 +1,77 @@
+/** Growable typed-array columns: amortised O(1) append, trimmed views at the end. */
+
+type TypedArrayCtor<T> = { new (length: number): T; BYTES_PER_ELEMENT: number };
+type NumericArray = Float64Array | Uint32Array | Uint8Array;
+
+export class Column<T extends NumericArray> {
+  private data: T;
+  length = 0;
+
+  constructor(
+    private readonly ctor: TypedArrayCtor<T>,
+    capacity = 64,
+  ) {
+    this.data = new ctor(capacity);
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new this.ctor(this.data.length * 2);
+      (grown as unknown as { set(a: T): void }).set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  get(i: number): number {
+    return this.data[i];
+  }
+
+  set(i: number, value: number): void {
+    this.data[i] = value;
+  }
+
+  /** A compact copy of the filled part. */
+  toArray(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+export const f64 = () => new Column(Float64Array);
+export const u32 = () => new Column(Uint32Array);
+export const u8 = () => new Column(Uint8Array);
+
+/** Returns the permutation that sorts `keys` ascending (stable), or null if already sorted. */
+export function sortOrder(keys: Float64Array, tieBreak?: Float64Array): Uint32Array | null {
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i] < keys[i - 1] || (tieBreak && keys[i] === keys[i - 1] && tieBreak[i] < tieBreak[i - 1])) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return null;
+  const order = new Uint32Array(keys.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => keys[a] - keys[b] || (tieBreak ? tieBreak[a] - tieBreak[b] : 0) || a - b);
+  return order;
+}
+
+export function permute<T extends NumericArray>(arr: T, order: Uint32Array | null): T {
+  if (!order) return arr;
+  const out = new (arr.constructor as TypedArrayCtor<T>)(arr.length);
+  for (let i = 0; i < order.length; i++) out[i] = arr[order[i]];
+  return out;
+}
+
+export function concat<T extends NumericArray>(parts: T[]): T {
+  if (parts.length === 1) return parts[0];
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new (parts[0].constructor as TypedArrayCtor<T>)(total);
+  let at = 0;
+  for (const p of parts) {
+    (out as unknown as { set(a: T, o: number): void }).set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import { laneExtent, modelExtent } from "./dataset";
+import type { Diagnostic, FormatId, Model } from "./types";
+
+/** The `rankscope inspect --json` document (DESIGN.md contract). */
+export interface InspectReport {
+  files: { path: string; format: FormatId; records: number; errors: Diagnostic[]; warnings: string[] }[];
+  lanes: {
+    id: string;
+    label: string;
+    group: string;
+    source: string;
+    node: string | null;
+    rank: number | null;
+    worldSize: number | null;
+    spans: number;
+    openSpans: number;
+    markers: number;
+    phases: string[];
+    counters: Record<string, { samples: number; min: number; max: number }>;
+    startNs: string | null;
+    endNs: string | null;
+  }[];
+  notes: { kind: string; message: string }[];
+  startNs: string | null;
+  endNs: string | null;
+}
+
+function ns(originSec: number, offset: number): string {
+  return (BigInt(originSec) * 1_000_000_000n + BigInt(Math.round(offset))).toString();
+}
+
+export function inspectReport(model: Model): InspectReport {
+  const extent = modelExtent(model.lanes);
+  return {
+    files: model.files.map((f) => ({
+      path: f.path,
+      format: f.format,
+      records: f.records,
+      errors: f.errors,
+      warnings: f.warnings,
+    })),
+    lanes: model.lanes.map((lane) => {
+      const phases: string[] = [];
+      const seen = new Set<number>();
+      let open = 0;
+      for (let i = 0; i < lane.spans.name.length; i++) {
+        if (lane.spans.flags[i] & 1) open++;
+        const n = lane.spans.name[i];
+        if (lane.spans.depth[i] === 0 && !seen.has(n)) {
+          seen.add(n);
+          phases.push(lane.strings[n]);
+        }
+      }
+      const counters: InspectReport["lanes"][number]["counters"] = {};
+      for (const c of lane.counters) {
+        let min = Infinity;
+        let max = -Infinity;
+        for (const v of c.v) {
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        counters[c.name] = { samples: c.v.length, min, max };
+      }
+      const e = laneExtent(lane);
+      return {
+        id: lane.info.id,
+        label: lane.info.label,
+        group: lane.info.group,
+        source: lane.info.source,
+        node: lane.info.node ?? null,
+        rank: lane.info.rank ?? null,
+        worldSize: lane.info.worldSize ?? null,
+        spans: lane.spans.start.length,
+        openSpans: open,
+        markers: lane.markers.t.length,
+        phases,
+        counters,
+        startNs: e ? ns(model.originSec, e[0]) : null,
+        endNs: e ? ns(model.originSec, e[1]) : null,
+      };
+    }),
+    notes: model.notes.map((n) => ({ kind: n.kind, message: n.message })),
+    startNs: extent ? ns(model.originSec, extent[0]) : null,
+    endNs: extent ? ns(model.originSec, extent[1]) : null,
+  };
+}
+
+/** The human form of the same report. */
+export function formatInspect(r: InspectReport): string {
+  const out: string[] = [];
+  out.push(`${r.files.length} input(s), ${r.lanes.length} lane(s)`);
+  for (const f of r.files) {
+    out.push(`  ${f.format.padEnd(24)} ${String(f.records).padStart(8)} records  ${f.path}`);
+    for (const e of f.errors) out.push(`      error${e.line ? ` (line ${e.line})` : ""}: ${e.message}`);
+    for (const w of f.warnings) out.push(`      warning: ${w}`);
+  }
+  for (const n of r.notes) out.push(`  note: ${n.message}`);
+  let group = "";
+  for (const l of r.lanes) {
+    if (l.group !== group) {
+      group = l.group;
+      out.push(`${group}`);
+    }
+    const rank = l.rank !== null ? ` rank ${l.rank}${l.worldSize !== null ? `/${l.worldSize}` : ""}` : "";
+    const counters = Object.keys(l.counters).join(", ");
+    out.push(
+      `  ${l.label}${rank}: ${l.spans} spans${l.openSpans ? ` (${l.openSpans} open)` : ""}, ${l.markers} markers${counters ? `, counters ${counters}` : ""}`,
+    );
+  }
+  return out.join("\n");
+}
