@@ -1,0 +1,79 @@
+/**
+ * The one IPC contract between Electron's main process and the renderer. Main registers a
+ * handler per invoke channel, the preload exposes one named function per channel, and the
+ * renderer's `window.rankscope` type is derived here: nothing else names a channel.
+ */
+import type { IngestProgress } from "../ingest/pipeline";
+import type { DatasetNote, FileReport, LaneData } from "../model/types";
+
+export interface InvokeMap {
+  /** Paths given on the command line (`rankscope <path>`), once, at start. */
+  "app:launch-paths": { args: []; result: string[] };
+  /** Whether main should open the demo dataset (no paths were given). */
+  "app:wants-demo": { args: []; result: boolean };
+  /** File → Open Folder; the chosen paths become allowed for ingest. */
+  "dialog:open-folder": { args: []; result: string[] | null };
+  /** Starts ingesting paths the user gave (drop, dialog, command line); events follow. */
+  "ingest:start": { args: [paths: string[]]; result: { jobId: string } };
+  "ingest:cancel": { args: [jobId: string]; result: void };
+  /** Save As for an exported picture; returns the path written, or null when cancelled. */
+  "file:save-png": { args: [data: Uint8Array, suggestedName: string]; result: string | null };
+  /** Save As for a JSON sidecar (annotations); returns the path, or null. */
+  "file:save-json": { args: [text: string, suggestedName: string]; result: string | null };
+  /** Puts a PNG on the system clipboard. */
+  "clipboard:write-png": { args: [data: Uint8Array]; result: void };
+}
+
+export interface IngestStarted {
+  jobId: string;
+}
+
+export interface EventMap {
+  "ingest:progress": IngestProgress & { jobId: string };
+  "ingest:file": { jobId: string; report: FileReport };
+  /** Lanes in batches; typed arrays travel as structured clones. */
+  "ingest:lanes": { jobId: string; originSec: number; lanes: LaneData[] };
+  "ingest:done": { jobId: string; originSec: number; files: FileReport[]; notes: DatasetNote[] };
+  "ingest:error": { jobId: string; message: string; cancelled: boolean };
+  /** Menu commands the renderer carries out. */
+  "menu:open-folder": Record<string, never>;
+  "menu:export-png": Record<string, never>;
+}
+
+export type InvokeChannel = keyof InvokeMap;
+export type EventChannel = keyof EventMap;
+
+/** Every invoke channel with the name of the preload function that calls it. */
+export const INVOKE_FUNCTIONS = {
+  launchPaths: "app:launch-paths",
+  wantsDemo: "app:wants-demo",
+  openFolderDialog: "dialog:open-folder",
+  startIngest: "ingest:start",
+  cancelIngest: "ingest:cancel",
+  savePng: "file:save-png",
+  saveJson: "file:save-json",
+  copyPng: "clipboard:write-png",
+} as const satisfies Record<string, InvokeChannel>;
+
+export const EVENT_CHANNELS: EventChannel[] = [
+  "ingest:progress",
+  "ingest:file",
+  "ingest:lanes",
+  "ingest:done",
+  "ingest:error",
+  "menu:open-folder",
+  "menu:export-png",
+];
+
+type Fns = typeof INVOKE_FUNCTIONS;
+
+/** What the preload exposes as `window.rankscope`. */
+export type RankscopeApi = {
+  [F in keyof Fns]: (...args: InvokeMap[Fns[F]]["args"]) => Promise<InvokeMap[Fns[F]]["result"]>;
+} & {
+  /** Subscribes to a main→renderer event; returns the unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  /** The filesystem path of a dropped File (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string;
+  readonly platform: string;
+};
