@@ -126,7 +126,7 @@ export function generateSkulkDemo(seed = 7): DemoFile[] {
         source: "mlx.core",
       },
     });
-    if (event === "enter") {
+    if (event === "enter" || phase !== r.phase) {
       r.phase = phase;
       r.phaseSince = local;
     }

@@ -1,0 +1,85 @@
+import { useEffect } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { cancelImport, importDemo, importPaths, openDataset, refreshLibrary } from "./app/actions";
+import { useApp } from "./app/store";
+import { DropTarget } from "./components/DropTarget";
+import { FilesPanel } from "./components/FilesPanel";
+import { LibraryPanel } from "./components/LibraryPanel";
+import { ProgressBar } from "./components/ProgressBar";
+import { Toolbar } from "./components/Toolbar";
+import { host } from "./host";
+import { Timeline } from "./timeline/Timeline";
+
+/** Opens what the launcher asked for: command-line paths, the demo, or the last dataset. */
+async function startup(): Promise<void> {
+  await refreshLibrary();
+  const params = new URLSearchParams(location.search);
+  const paths = await host.launchPaths();
+  if (paths.length) return importPaths(paths);
+  if (params.has("demo")) return importDemo();
+  const latest = useApp.getState().datasets[0];
+  if (latest) await openDataset(latest.id);
+}
+
+export function App() {
+  const { current, sidebar, message, status } = useApp(
+    useShallow((s) => ({ current: s.current, sidebar: s.sidebar, message: s.ingest.message, status: s.ingest.status })),
+  );
+  useEffect(() => {
+    void startup();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") cancelImport();
+    };
+    window.addEventListener("keydown", onKey);
+    const off = host.onMenu("open-folder", () => (document.querySelector("[data-testid=open-folder]") as HTMLButtonElement | null)?.click());
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      off();
+    };
+  }, []);
+  return (
+    <div className="app">
+      <Toolbar />
+      <ProgressBar />
+      {message && (
+        <div className={`banner ${status === "error" ? "banner-error" : ""}`} role="status" data-testid="banner">
+          {message}
+          <button className="link" onClick={() => useApp.getState().setIngest({ message: null })}>
+            dismiss
+          </button>
+        </div>
+      )}
+      <div className="main">
+        <aside className="sidebar">
+          <div className="tabs">
+            <button className={sidebar === "files" ? "active" : ""} onClick={() => useApp.getState().setSidebar("files")}>
+              Files
+            </button>
+            <button className={sidebar === "library" ? "active" : ""} onClick={() => useApp.getState().setSidebar("library")}>
+              Library
+            </button>
+          </div>
+          {sidebar === "files" ? <FilesPanel /> : <LibraryPanel />}
+        </aside>
+        <section className="content">
+          {current ? (
+            <Timeline />
+          ) : (
+            <div className="welcome">
+              <h1>Drop a folder of logs</h1>
+              <p>
+                Skulk diagnostics, cluster timelines and flight recorders, stormlog telemetry, OmniRT reports and traces, RUNE job stores, Chrome
+                traces: Rankscope finds every telemetry file in the folder and draws one swimlane per rank.
+              </p>
+              <p>
+                <button onClick={() => void importDemo()}>Open the demo dataset</button>
+              </p>
+              <p className="dim">Wheel: zoom · drag: pan · W/S zoom · A/D pan · F fit · Esc cancels an import</p>
+            </div>
+          )}
+        </section>
+      </div>
+      <DropTarget />
+    </div>
+  );
+}

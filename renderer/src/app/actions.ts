@@ -1,0 +1,122 @@
+import type { IngestProgress } from "../../../shared/ingest/pipeline";
+import type { FileReport } from "../../../shared/model/types";
+import { openDb } from "../db/db";
+import * as datasets from "../db/datasets";
+import { CancelledError, type IngestHandle, type IngestListeners } from "../host/host";
+import { host } from "../host";
+import type { PickedFile } from "../ingest/dropWalk";
+import { fitView } from "../timeline/timeScale";
+import { setCurrentLanes } from "./current";
+import { useApp } from "./store";
+
+export const db = openDb();
+let running: IngestHandle | null = null;
+
+function listeners(): IngestListeners {
+  const { setIngest } = useApp.getState();
+  return {
+    onProgress: (progress: IngestProgress) => setIngest({ progress }),
+    onFile: (report: FileReport) => setIngest({ reports: [...useApp.getState().ingest.reports, report] }),
+  };
+}
+
+export async function refreshLibrary(): Promise<void> {
+  useApp.getState().setDatasets(await datasets.listDatasets(db));
+}
+
+/** Runs one import to the end: parse, store (atomically), open. */
+async function runImport(label: string, fp: string | null, start: () => IngestHandle): Promise<void> {
+  const app = useApp.getState();
+  if (running) running.cancel();
+  if (fp) {
+    const existing = await datasets.findByFingerprint(db, fp);
+    if (existing) {
+      app.setIngest({ status: "done", label, progress: null, reports: existing.files, message: `Already in the library as “${existing.name}”: opened it instead of importing again.` });
+      await openDataset(existing.id);
+      return;
+    }
+  }
+  app.setIngest({ status: "running", label, progress: null, reports: [], message: null });
+  const handle = start();
+  running = handle;
+  try {
+    const outcome = await handle.result;
+    if (running !== handle) return;
+    useApp.getState().setIngest({ status: "saving" });
+    const row = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`);
+    await refreshLibrary();
+    await openDataset(row.id);
+    const telemetry = outcome.files.filter((f) => f.format !== "unknown").length;
+    useApp.getState().setIngest({
+      status: "done",
+      reports: outcome.files,
+      message: telemetry ? null : "No telemetry was found in what you dropped: see the list of files for why each one was skipped.",
+    });
+  } catch (e) {
+    if (e instanceof CancelledError) {
+      useApp.getState().setIngest({ status: "cancelled", message: "Import cancelled: nothing was saved." });
+    } else {
+      useApp.getState().setIngest({ status: "error", message: (e as Error).message });
+    }
+  } finally {
+    if (running === handle) running = null;
+  }
+}
+
+function nameFor(files: PickedFile[]): string {
+  const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
+  if (tops.length === 1) return tops[0];
+  return `${tops.slice(0, 2).join(", ")}${tops.length > 2 ? ` +${tops.length - 2}` : ""}`;
+}
+
+export function importFiles(files: PickedFile[]): Promise<void> {
+  if (!files.length) {
+    useApp.getState().setIngest({ status: "error", message: "Nothing to import: the drop held no files." });
+    return Promise.resolve();
+  }
+  const fp = datasets.fingerprint(files.map((f) => ({ path: f.path, size: f.file.size, lastModified: f.file.lastModified })));
+  return runImport(nameFor(files), fp, () => host.ingestFiles(files, listeners()));
+}
+
+export function importPaths(paths: string[]): Promise<void> {
+  if (!host.ingestPaths) return Promise.resolve();
+  const name = paths.map((p) => p.split(/[\\/]/).filter(Boolean).pop() ?? p).join(", ");
+  return runImport(name, null, () => host.ingestPaths!(paths, listeners()));
+}
+
+export function importDemo(): Promise<void> {
+  return runImport("Demo: skulk-hang", "demo:skulk-hang:v1", () => host.ingestDemo(listeners()));
+}
+
+export function cancelImport(): void {
+  running?.cancel();
+}
+
+export async function openDataset(id: string): Promise<void> {
+  const loaded = await datasets.loadDataset(db, id);
+  if (!loaded) return;
+  setCurrentLanes(loaded.lanes);
+  const app = useApp.getState();
+  const bounds = { start: loaded.row.start, end: loaded.row.end };
+  app.setBounds(bounds);
+  app.setView(fitView(bounds));
+  app.selectLane(null);
+  app.setCursor(null);
+  app.setCurrent(loaded.row);
+}
+
+export async function deleteDataset(id: string): Promise<void> {
+  await datasets.deleteDataset(db, id);
+  if (useApp.getState().current?.id === id) {
+    setCurrentLanes([]);
+    useApp.getState().setCurrent(null);
+  }
+  await refreshLibrary();
+}
+
+export async function renameDataset(id: string, name: string): Promise<void> {
+  await datasets.renameDataset(db, id, name);
+  const cur = useApp.getState().current;
+  if (cur?.id === id) useApp.getState().setCurrent({ ...cur, name });
+  await refreshLibrary();
+}

@@ -1,0 +1,25 @@
+import type { LaneData } from "../../../shared/model/types";
+import { buildLaneView, memoryMax, type LaneView } from "../timeline/laneView";
+
+/**
+ * The open dataset's bulk data. Kept outside React and zustand on purpose: typed arrays of
+ * millions of items must never be diffed, copied or frozen by UI state machinery.
+ */
+export interface CurrentData {
+  lanes: LaneView[];
+  memMax: number;
+}
+
+let current: CurrentData = { lanes: [], memMax: 0 };
+
+export function setCurrentLanes(lanes: LaneData[]): CurrentData {
+  const views = lanes.map(buildLaneView);
+  let memMax = 0;
+  for (const v of views) memMax = Math.max(memMax, memoryMax(v));
+  current = { lanes: views, memMax };
+  return current;
+}
+
+export function currentData(): CurrentData {
+  return current;
+}

@@ -1,0 +1,37 @@
+import { useMemo } from "react";
+import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
+import { currentData } from "../app/current";
+import { useApp } from "../app/store";
+
+/** The phase families present in the open dataset, with their colours. */
+export function Legend() {
+  const version = useApp((s) => s.dataVersion);
+  const families = useMemo(() => {
+    void version;
+    const seen = new Set<PhaseFamily>();
+    for (const lane of currentData().lanes) {
+      const names = new Set(lane.data.spans.name);
+      for (const n of names) seen.add(phaseFamily(lane.data.strings[n]));
+    }
+    return [...seen];
+  }, [version]);
+  if (!families.length) return null;
+  return (
+    <div className="legend" data-testid="legend">
+      {families.map((f) => (
+        <span key={f} className="legend-item">
+          <span className="swatch" style={{ background: FAMILY_COLORS[f] }} />
+          {FAMILY_LABELS[f]}
+        </span>
+      ))}
+      <span className="legend-item">
+        <span className="swatch mem" />
+        memory
+      </span>
+      <span className="legend-item">
+        <span className="swatch open" />
+        still open
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { useRef } from "react";
+import { importDemo, importFiles, importPaths } from "../app/actions";
+import { useApp } from "../app/store";
+import { host } from "../host";
+import { filesFromList } from "../ingest/dropWalk";
+import { formatInstant } from "../timeline/axis";
+import { fitView } from "../timeline/timeScale";
+import { Legend } from "./Legend";
+
+export function Toolbar() {
+  const folderInput = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const current = useApp((s) => s.current);
+  const openFolder = async () => {
+    if (host.openFolderDialog) {
+      const paths = await host.openFolderDialog();
+      if (paths?.length) await importPaths(paths);
+    } else folderInput.current?.click();
+  };
+  return (
+    <header className="toolbar">
+      <span className="brand">Rankscope</span>
+      <button onClick={() => void openFolder()} title="Open a folder of logs (Ctrl+O)" data-testid="open-folder">
+        Open folder…
+      </button>
+      <button onClick={() => fileInput.current?.click()}>Open files…</button>
+      <button onClick={() => void importDemo()}>Demo</button>
+      <button onClick={() => useApp.getState().setView(fitView(useApp.getState().bounds))} title="Fit the whole run (F)">
+        Fit
+      </button>
+      <input
+        ref={folderInput}
+        type="file"
+        hidden
+        multiple
+        data-testid="folder-input"
+        {...({ webkitdirectory: "" } as Record<string, string>)}
+        onChange={(e) => {
+          if (e.currentTarget.files) void importFiles(filesFromList(e.currentTarget.files));
+          e.currentTarget.value = "";
+        }}
+      />
+      <input
+        ref={fileInput}
+        type="file"
+        hidden
+        multiple
+        data-testid="file-input"
+        onChange={(e) => {
+          if (e.currentTarget.files) void importFiles(filesFromList(e.currentTarget.files));
+          e.currentTarget.value = "";
+        }}
+      />
+      {current && (
+        <span className="dataset-title" data-testid="dataset-title">
+          {current.name} <span className="dim">· from {formatInstant(current.originSec, current.start)}</span>
+        </span>
+      )}
+      <Legend />
+      <span className="mode-badge" title={host.kind === "web" ? "Running in a browser: files are read in a Web Worker and kept in this browser's storage." : "Desktop app"}>
+        {host.kind === "web" ? "web mode" : "desktop"}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,130 @@
+import { compareLanes, extendOpenSpans, modelExtent } from "../../../shared/model/dataset";
+import type { LaneData } from "../../../shared/model/types";
+import type { IngestOutcome } from "../ingest/protocol";
+import type { DatasetRow, RankscopeDb } from "./db";
+
+export class StorageFullError extends Error {
+  constructor(cause: unknown) {
+    super(
+      "The browser's storage for Rankscope is full, so this import was not saved. Delete datasets you no longer need from the library and import again; earlier datasets are intact.",
+    );
+    this.cause = cause;
+  }
+}
+
+function isQuotaError(e: unknown): boolean {
+  const err = e as { name?: string; inner?: { name?: string } } | null;
+  return err?.name === "QuotaExceededError" || err?.inner?.name === "QuotaExceededError";
+}
+
+/** Stable id of an import's inputs: same files (path, size, mtime) → same fingerprint. */
+export function fingerprint(inputs: { path: string; size: number; lastModified: number }[]): string {
+  const text = inputs
+    .map((i) => `${i.path}\u0000${i.size}\u0000${i.lastModified}`)
+    .sort()
+    .join("\u0001");
+  // FNV-1a, twice with different seeds: enough to tell imports apart, no crypto needed.
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, "0")}${(b >>> 0).toString(16).padStart(8, "0")}-${inputs.length}`;
+}
+
+function count(lanes: LaneData[]) {
+  let spans = 0;
+  let markers = 0;
+  let samples = 0;
+  for (const l of lanes) {
+    spans += l.spans.start.length;
+    markers += l.markers.t.length;
+    for (const c of l.counters) samples += c.t.length;
+  }
+  return { spans, markers, samples };
+}
+
+/**
+ * Stores an import in one transaction: either the whole dataset is there afterwards or
+ * nothing is (a full disk aborts the transaction and earlier datasets stay as they were).
+ */
+export async function saveDataset(db: RankscopeDb, outcome: IngestOutcome, name: string, fp: string): Promise<DatasetRow> {
+  const lanes = [...outcome.lanes].sort((a, b) => compareLanes(a.info, b.info));
+  const extent = modelExtent(lanes) ?? [0, 0];
+  extendOpenSpans(lanes, extent[1]);
+  const n = count(lanes);
+  const row: DatasetRow = {
+    id: crypto.randomUUID(),
+    name,
+    createdAt: Date.now(),
+    fingerprint: fp,
+    originSec: outcome.originSec,
+    start: extent[0],
+    end: extent[1],
+    files: outcome.files,
+    notes: outcome.notes,
+    laneCount: lanes.length,
+    spanCount: n.spans,
+    markerCount: n.markers,
+    sampleCount: n.samples,
+  };
+  try {
+    await db.transaction("rw", db.datasets, db.lanes, db.blocks, async () => {
+      await db.datasets.add(row);
+      await db.lanes.bulkAdd(lanes.map((l, order) => ({ datasetId: row.id, laneId: l.info.id, order, info: l.info })));
+      await db.blocks.bulkAdd(
+        lanes.map((l) => ({ datasetId: row.id, laneId: l.info.id, seq: 0, strings: l.strings, spans: l.spans, markers: l.markers, counters: l.counters })),
+      );
+    });
+  } catch (e) {
+    if (isQuotaError(e)) throw new StorageFullError(e);
+    throw e;
+  }
+  return row;
+}
+
+export interface LoadedDataset {
+  row: DatasetRow;
+  lanes: LaneData[];
+}
+
+export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDataset | null> {
+  return db.transaction("r", db.datasets, db.lanes, db.blocks, async () => {
+    const row = await db.datasets.get(id);
+    if (!row) return null;
+    const laneRows = await db.lanes.where("datasetId").equals(id).toArray();
+    const blocks = await db.blocks.where("datasetId").equals(id).toArray();
+    const byLane = new Map(blocks.map((b) => [b.laneId, b]));
+    laneRows.sort((a, b) => a.order - b.order);
+    const lanes: LaneData[] = [];
+    for (const lr of laneRows) {
+      const b = byLane.get(lr.laneId);
+      if (!b) continue;
+      lanes.push({ info: lr.info, strings: b.strings, spans: b.spans, markers: b.markers, counters: b.counters });
+    }
+    return { row, lanes };
+  });
+}
+
+export async function listDatasets(db: RankscopeDb): Promise<DatasetRow[]> {
+  return db.datasets.orderBy("createdAt").reverse().toArray();
+}
+
+export async function findByFingerprint(db: RankscopeDb, fp: string): Promise<DatasetRow | undefined> {
+  return db.datasets.where("fingerprint").equals(fp).first();
+}
+
+export async function renameDataset(db: RankscopeDb, id: string, name: string): Promise<void> {
+  await db.datasets.update(id, { name });
+}
+
+export async function deleteDataset(db: RankscopeDb, id: string): Promise<void> {
+  await db.transaction("rw", db.datasets, db.lanes, db.blocks, db.annotations, async () => {
+    await db.blocks.where("datasetId").equals(id).delete();
+    await db.lanes.where("datasetId").equals(id).delete();
+    await db.annotations.where("datasetId").equals(id).delete();
+    await db.datasets.delete(id);
+  });
+}

@@ -1,0 +1,39 @@
+import type { IngestProgress } from "../../../shared/ingest/pipeline";
+import type { FileReport } from "../../../shared/model/types";
+import type { PickedFile } from "../ingest/dropWalk";
+import type { IngestOutcome } from "../ingest/protocol";
+
+export interface IngestListeners {
+  onProgress(p: IngestProgress): void;
+  onFile(report: FileReport): void;
+}
+
+export interface IngestHandle {
+  result: Promise<IngestOutcome>;
+  cancel(): void;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super("import cancelled");
+  }
+}
+
+/**
+ * What the app needs from where it runs. Web mode: a Web Worker parses dropped Files and
+ * pictures download. Electron: main walks the paths the user gave and parses in worker
+ * threads; pictures go through the native Save dialog.
+ */
+export interface Host {
+  kind: "web" | "electron";
+  ingestFiles(files: PickedFile[], listeners: IngestListeners): IngestHandle;
+  ingestDemo(listeners: IngestListeners): IngestHandle;
+  /** Paths from the command line (Electron) or none. */
+  launchPaths(): Promise<string[]>;
+  ingestPaths?(paths: string[], listeners: IngestListeners): IngestHandle;
+  openFolderDialog?(): Promise<string[] | null>;
+  savePng(data: Uint8Array, name: string): Promise<string | null>;
+  saveJson(text: string, name: string): Promise<string | null>;
+  copyPng(data: Uint8Array): Promise<void>;
+  onMenu(event: "open-folder" | "export-png", run: () => void): () => void;
+}

@@ -1,0 +1,26 @@
+/// <reference lib="webworker" />
+import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
+import { ingest } from "../../../shared/ingest/pipeline";
+import { memorySource } from "../../../shared/ingest/source";
+import { browserFileSource } from "./fileSource";
+import { transferables, type FromWorker, type ToWorker } from "./protocol";
+
+// Parsing runs here, off the UI thread; the page cancels by terminating the worker.
+const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
+
+self.onmessage = async (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  try {
+    const sources =
+      msg.type === "demo"
+        ? generateSkulkDemo().map((f) => memorySource(`skulk-hang/${f.path}`, f.content, Date.UTC(2026, 3, 24, 22, 1)))
+        : msg.files.map((f) => browserFileSource(f.file, f.path));
+    const result = await ingest(sources, {
+      onProgress: (progress) => post({ type: "progress", progress }),
+      onFile: (report) => post({ type: "file", report }),
+    });
+    post({ type: "done", outcome: result }, transferables(result.lanes));
+  } catch (e) {
+    post({ type: "error", message: (e as Error)?.message ?? String(e) });
+  }
+};

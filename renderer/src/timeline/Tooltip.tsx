@@ -1,0 +1,81 @@
+import { formatDuration } from "../../../shared/model/time";
+import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/model/types";
+import { BAND_HEIGHT, BAND_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
+import { firstSpanReaching, lowerBound, type LaneView } from "./laneView";
+import type { TimeScale } from "./timeScale";
+
+export interface Hit {
+  laneId: string;
+  x: number;
+  y: number;
+  title: string;
+  lines: string[];
+}
+
+/** What is under the pointer: a marker, a span (innermost first), or the lane itself. */
+export function hitTest(rows: Row[], lanes: LaneView[], scale: TimeScale, x: number, yAbs: number): Hit | null {
+  const row = rows.find((r) => yAbs >= r.y && yAbs < r.y + r.h);
+  if (!row || row.kind !== "lane") return null;
+  const lane = lanes[row.lane];
+  const local = yAbs - row.y;
+  const t = scale.toT(x);
+  const tol = 4 * scale.nsPerPx;
+  const { markers, spans, strings } = lane.data;
+  const base = { laneId: lane.data.info.id, x, y: yAbs };
+  let best = -1;
+  for (let i = lowerBound(markers.t, t - tol); i < markers.t.length && markers.t[i] <= t + tol; i++) {
+    if (best < 0 || markers.kind[i] > markers.kind[best]) best = i;
+  }
+  if (best >= 0 && (markers.kind[best] !== 0 || (local >= BAND_TOP && local <= BAND_TOP + BAND_HEIGHT))) {
+    return {
+      ...base,
+      title: strings[markers.name[best]],
+      lines: [markerKindName[markers.kind[best] as MarkerKindValue], ...argsLines(strings[markers.args[best]])],
+    };
+  }
+  const depth = local >= SUB_TOP && local < SUB_TOP + SUB_HEIGHT + 1 ? 1 : local >= BAND_TOP && local < BAND_TOP + BAND_HEIGHT ? 0 : -1;
+  if (depth >= 0) {
+    for (let i = firstSpanReaching(lane, t); i < spans.start.length && spans.start[i] <= t; i++) {
+      if (spans.end[i] < t || (spans.depth[i] ? 1 : 0) !== depth) continue;
+      const flags = spans.flags[i];
+      const notes = [
+        flags & SpanFlag.Open ? "still open at the end of the data" : "",
+        flags & SpanFlag.TruncatedStart ? "began before the recorded history" : "",
+        flags & SpanFlag.Inferred ? "inferred from a phase change" : "",
+        flags & SpanFlag.Error ? "ended in error" : "",
+      ].filter(Boolean);
+      return {
+        ...base,
+        title: strings[spans.name[i]],
+        lines: [formatDuration(spans.end[i] - spans.start[i]), ...notes, ...argsLines(strings[spans.args[i]])],
+      };
+    }
+  }
+  return null;
+}
+
+function argsLines(text: string): string[] {
+  if (!text) return [];
+  try {
+    const args = JSON.parse(text) as Record<string, unknown>;
+    return Object.entries(args)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .slice(0, 8)
+      .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`.slice(0, 120));
+  } catch {
+    return [];
+  }
+}
+
+export function Tooltip({ hit, left }: { hit: Hit; originSec: number; left: number }) {
+  return (
+    <div className="tooltip" style={{ left: left + hit.x + 14, top: 8 }}>
+      <div className="tooltip-title">{hit.title}</div>
+      {hit.lines.map((l, i) => (
+        <div key={i} className="tooltip-line">
+          {l}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,286 @@
+import { FAMILY_COLORS, phaseFamily } from "../../../shared/model/phases";
+import { formatDuration } from "../../../shared/model/time";
+import { MarkerKind, SpanFlag, type CounterSeries } from "../../../shared/model/types";
+import { BAND_HEIGHT, BAND_TOP, LANE_HEIGHT, MEM_HEIGHT, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
+import { firstSpanReaching, lowerBound, type LaneView } from "./laneView";
+import type { TimeScale } from "./timeScale";
+
+export interface Frame {
+  width: number;
+  height: number;
+  scale: TimeScale;
+  rows: Row[];
+  scrollTop: number;
+  lanes: LaneView[];
+  /** Shared y-scale of memory curves, so ranks compare at a glance. */
+  memMax: number;
+  /** Pointer time (cursor line), or null. */
+  cursor: number | null;
+  selectedLane: string | null;
+}
+
+const COLORS = {
+  bg: "#14181d",
+  laneAlt: "#171c22",
+  group: "#1e252d",
+  grid: "#232b34",
+  text: "#e6edf3",
+  textDim: "#8b96a3",
+  memArea: ["rgba(88, 166, 255, 0.45)", "rgba(88, 166, 255, 0.2)"],
+  memLine: "rgba(255, 214, 102, 0.9)",
+  open: "#ff5c5c",
+  cursor: "rgba(255,255,255,0.55)",
+  select: "rgba(88,166,255,0.12)",
+};
+
+const familyColor = new Map<string, string>();
+export function spanColor(name: string): string {
+  let c = familyColor.get(name);
+  if (!c) familyColor.set(name, (c = FAMILY_COLORS[phaseFamily(name)]));
+  return c;
+}
+
+let hatch: CanvasPattern | null = null;
+function hatchPattern(ctx: CanvasRenderingContext2D): CanvasPattern | null {
+  if (hatch) return hatch;
+  const c = document.createElement("canvas");
+  c.width = c.height = 8;
+  const g = c.getContext("2d")!;
+  g.strokeStyle = "rgba(255,92,92,0.85)";
+  g.lineWidth = 2;
+  g.beginPath();
+  g.moveTo(0, 8);
+  g.lineTo(8, 0);
+  g.stroke();
+  hatch = ctx.createPattern(c, "repeat");
+  return hatch;
+}
+
+/** Draws the lanes area: React owns the canvas, this function owns the pixels. */
+export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
+  ctx.fillStyle = COLORS.bg;
+  ctx.fillRect(0, 0, f.width, f.height);
+  for (const row of f.rows) {
+    const y = row.y - f.scrollTop;
+    if (row.kind === "group") {
+      ctx.fillStyle = COLORS.group;
+      ctx.fillRect(0, y, f.width, row.h);
+      continue;
+    }
+    const lane = f.lanes[row.lane];
+    if (row.lane % 2) {
+      ctx.fillStyle = COLORS.laneAlt;
+      ctx.fillRect(0, y, f.width, row.h);
+    }
+    if (f.selectedLane === lane.data.info.id) {
+      ctx.fillStyle = COLORS.select;
+      ctx.fillRect(0, y, f.width, row.h);
+    }
+    drawMemory(ctx, f, lane, y);
+    drawSpans(ctx, f, lane, y);
+    drawMarkers(ctx, f, lane, y);
+    ctx.fillStyle = COLORS.grid;
+    ctx.fillRect(0, y + LANE_HEIGHT - 1, f.width, 1);
+  }
+  if (f.cursor !== null) {
+    const x = Math.round(f.scale.toX(f.cursor)) + 0.5;
+    ctx.strokeStyle = COLORS.cursor;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(x, 0);
+    ctx.lineTo(x, f.height);
+    ctx.stroke();
+  }
+}
+
+function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
+  const { spans, strings } = lane.data;
+  const { scale } = f;
+  const viewEnd = scale.view.end;
+  // Spans narrower than a pixel merge into the pixel column they fall in.
+  const lastCol = [-1, -1];
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  for (let i = firstSpanReaching(lane, scale.view.start); i < spans.start.length; i++) {
+    const s = spans.start[i];
+    if (s > viewEnd) break;
+    const e = spans.end[i];
+    if (e < scale.view.start) continue;
+    const depth = spans.depth[i] ? 1 : 0;
+    const x0 = Math.max(scale.toX(s), -2);
+    const x1 = Math.min(scale.toX(e), f.width + 2);
+    const top = y + (depth ? SUB_TOP : BAND_TOP);
+    const h = depth ? SUB_HEIGHT : BAND_HEIGHT;
+    const name = strings[spans.name[i]];
+    const flags = spans.flags[i];
+    if (x1 - x0 < 1) {
+      const col = Math.floor(x0);
+      if (lastCol[depth] === col) continue;
+      lastCol[depth] = col;
+      ctx.fillStyle = spanColor(name);
+      ctx.fillRect(col, top, 1, h);
+      continue;
+    }
+    ctx.fillStyle = spanColor(name);
+    ctx.fillRect(x0, top, x1 - x0 - (x1 - x0 > 3 ? 1 : 0), h);
+    if (depth) continue;
+    if (flags & SpanFlag.TruncatedStart) {
+      ctx.fillStyle = "rgba(0,0,0,0.35)";
+      ctx.fillRect(x0, top, Math.min(6, x1 - x0), h);
+    }
+    if (flags & SpanFlag.Open) drawOpen(ctx, lane, name, s, e, x0, x1, top, h);
+    else if (x1 - x0 > 30) {
+      ctx.fillStyle = "#0d1117";
+      label(ctx, name, x0 + 3, top + h / 2, x1 - x0 - 6);
+    }
+  }
+}
+
+function drawOpen(ctx: CanvasRenderingContext2D, lane: LaneView, name: string, s: number, e: number, x0: number, x1: number, top: number, h: number) {
+  void lane;
+  const pattern = hatchPattern(ctx);
+  if (pattern) {
+    ctx.fillStyle = pattern;
+    ctx.fillRect(x0, top, x1 - x0, h);
+  }
+  ctx.strokeStyle = COLORS.open;
+  ctx.lineWidth = 2;
+  ctx.strokeRect(x0 + 1, top + 1, Math.max(x1 - x0 - 2, 1), h - 2);
+  const text = `${name} · still open after ${formatDuration(e - s)}`;
+  ctx.font = "bold 11px system-ui, sans-serif";
+  const w = ctx.measureText(text).width + 8;
+  const tx = Math.max(x0 + 2, Math.min(x1 - w, x0 + 2));
+  ctx.fillStyle = "rgba(20,24,29,0.85)";
+  ctx.fillRect(tx, top + 2, Math.min(w, Math.max(x1 - tx - 2, 0)), h - 4);
+  ctx.fillStyle = COLORS.open;
+  label(ctx, text, tx + 4, top + h / 2, x1 - tx - 8);
+  ctx.font = "11px system-ui, sans-serif";
+}
+
+function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, max: number): void {
+  if (max < 12) return;
+  let t = text;
+  if (ctx.measureText(t).width > max) {
+    while (t.length > 1 && ctx.measureText(t + "…").width > max) t = t.slice(0, -1);
+    t += "…";
+  }
+  ctx.fillText(t, x, y);
+}
+
+function drawSeries(ctx: CanvasRenderingContext2D, f: Frame, c: CounterSeries, base: Float64Array | null, y: number, fill: string | null, stroke: string | null): Float64Array {
+  // Per pixel column: the maximum value (peaks must stay visible), plus the stacked base.
+  const w = Math.ceil(f.width);
+  const col = new Float64Array(w).fill(NaN);
+  const { scale } = f;
+  let i = Math.max(0, lowerBound(c.t, scale.view.start) - 1);
+  let last = NaN;
+  for (; i < c.t.length; i++) {
+    const x = Math.floor(scale.toX(c.t[i]));
+    if (x >= w) break;
+    last = c.v[i];
+    if (x < 0) continue;
+    if (!(col[x] >= c.v[i])) col[x] = c.v[i];
+  }
+  // Hold the last value across columns without samples (a counter is a step function).
+  let held = NaN;
+  const startIdx = lowerBound(c.t, scale.view.start);
+  if (startIdx > 0) held = c.v[startIdx - 1];
+  const lastT = c.t.length ? c.t[c.t.length - 1] : -Infinity;
+  const lastX = Math.floor(scale.toX(lastT));
+  const firstX = c.t.length ? Math.floor(scale.toX(c.t[0])) : w;
+  for (let x = 0; x < w; x++) {
+    if (!Number.isNaN(col[x])) held = col[x];
+    else if (x > lastX || x < firstX) col[x] = NaN;
+    else col[x] = held;
+  }
+  void last;
+  const out = new Float64Array(w);
+  const k = MEM_HEIGHT / (f.memMax || 1);
+  const bottom = y + MEM_TOP + MEM_HEIGHT;
+  ctx.beginPath();
+  let open = false;
+  let startX = 0;
+  for (let x = 0; x < w; x++) {
+    const v = col[x] + (base ? base[x] || 0 : 0);
+    out[x] = Number.isNaN(col[x]) ? (base ? base[x] : 0) : v;
+    if (Number.isNaN(col[x])) {
+      if (open && fill) {
+        ctx.lineTo(x, bottom);
+        ctx.lineTo(startX, bottom);
+      }
+      open = false;
+      continue;
+    }
+    const py = bottom - Math.min(v * k, MEM_HEIGHT);
+    if (!open) {
+      startX = x;
+      ctx.moveTo(x, py);
+      open = true;
+    } else ctx.lineTo(x, py);
+  }
+  if (open && fill) {
+    ctx.lineTo(w, bottom);
+    ctx.lineTo(startX, bottom);
+  }
+  if (fill) {
+    ctx.fillStyle = fill;
+    ctx.fill();
+  }
+  if (stroke) {
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = 1;
+    ctx.stroke();
+  }
+  return out;
+}
+
+function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
+  let base: Float64Array | null = null;
+  lane.memory.area.forEach((c, i) => {
+    base = drawSeries(ctx, f, c, base, y, COLORS.memArea[Math.min(i, 1)], null);
+  });
+  if (lane.memory.line) drawSeries(ctx, f, lane.memory.line, null, y, null, COLORS.memLine);
+}
+
+const MARKER_COLORS: Record<number, string> = {
+  [MarkerKind.Info]: "#c9d1d9",
+  [MarkerKind.Warning]: "#e3b341",
+  [MarkerKind.Error]: "#ff5c5c",
+  [MarkerKind.Exception]: "#ff5c5c",
+  [MarkerKind.Cancel]: "#f0883e",
+  [MarkerKind.Crash]: "#ff2d55",
+  [MarkerKind.Peak]: "#d2a8ff",
+  [MarkerKind.Critical]: "#ff2d55",
+};
+
+function drawMarkers(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
+  const { markers } = lane.data;
+  const { scale } = f;
+  let lastX = -10;
+  for (let i = lowerBound(markers.t, scale.view.start); i < markers.t.length; i++) {
+    const t = markers.t[i];
+    if (t > scale.view.end) break;
+    const x = scale.toX(t);
+    const kind = markers.kind[i];
+    const serious = kind !== MarkerKind.Info && kind !== MarkerKind.Peak;
+    if (!serious && x - lastX < 3) continue;
+    lastX = x;
+    ctx.fillStyle = MARKER_COLORS[kind] ?? "#fff";
+    if (serious) {
+      ctx.fillRect(Math.round(x), y + 1, 1, LANE_HEIGHT - 2);
+      ctx.beginPath();
+      ctx.moveTo(x - 5, y + 1);
+      ctx.lineTo(x + 5, y + 1);
+      ctx.lineTo(x, y + 9);
+      ctx.closePath();
+      ctx.fill();
+    } else {
+      ctx.fillRect(Math.round(x), y + BAND_TOP + BAND_HEIGHT - 5, 1, 5);
+    }
+  }
+}
+
+/** Clears cached canvases (tests and hot reload). */
+export function resetDrawCaches(): void {
+  hatch = null;
+}
