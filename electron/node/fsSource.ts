@@ -5,9 +5,14 @@ import type { FileSource } from "../../shared/ingest/source";
 
 const CHUNK = 4 << 20;
 
+export interface NodeFileSource extends FileSource {
+  absolutePath: string;
+}
+
 /** A file on disk as a FileSource; `rel` is the path shown to the user. */
-export function nodeFileSource(abs: string, rel: string, size: number, mtimeMs: number): FileSource {
+export function nodeFileSource(abs: string, rel: string, size: number, mtimeMs: number): NodeFileSource {
   return {
+    absolutePath: abs,
     path: rel,
     size,
     lastModified: mtimeMs,
@@ -37,7 +42,7 @@ export function nodeFileSource(abs: string, rel: string, size: number, mtimeMs: 
 const SKIP_DIRS = new Set([".git", "node_modules", "__pycache__", ".DS_Store"]);
 
 export interface WalkResult {
-  sources: FileSource[];
+  sources: NodeFileSource[];
   /** Paths that could not be read (permissions, broken links), with why. */
   problems: { path: string; message: string }[];
 }
@@ -48,7 +53,7 @@ export interface WalkResult {
  * symlink out of a loop.
  */
 export async function walkPaths(paths: string[]): Promise<WalkResult> {
-  const sources: FileSource[] = [];
+  const sources: NodeFileSource[] = [];
   const problems: WalkResult["problems"] = [];
   const seen = new Set<string>();
   const visit = async (abs: string, rel: string): Promise<void> => {

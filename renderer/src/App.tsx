@@ -1,6 +1,13 @@
 import { useEffect } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { cancelImport, importDemo, importPaths, openDataset, refreshLibrary } from "./app/actions";
+import {
+  cancelImport,
+  importDemo,
+  importPaths,
+  importServedFiles,
+  openDataset,
+  refreshLibrary,
+} from "./app/actions";
 import { useApp } from "./app/store";
 import { DropTarget } from "./components/DropTarget";
 import { FilesPanel } from "./components/FilesPanel";
@@ -16,6 +23,7 @@ async function startup(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const paths = await host.launchPaths();
   if (paths.length) return importPaths(paths);
+  if (await importServedFiles()) return;
   if (params.has("demo")) return importDemo();
   const latest = useApp.getState().datasets[0];
   if (latest) await openDataset(latest.id);
@@ -23,7 +31,12 @@ async function startup(): Promise<void> {
 
 export function App() {
   const { current, sidebar, message, status } = useApp(
-    useShallow((s) => ({ current: s.current, sidebar: s.sidebar, message: s.ingest.message, status: s.ingest.status })),
+    useShallow((s) => ({
+      current: s.current,
+      sidebar: s.sidebar,
+      message: s.ingest.message,
+      status: s.ingest.status,
+    })),
   );
   useEffect(() => {
     void startup();
@@ -31,7 +44,9 @@ export function App() {
       if (e.key === "Escape") cancelImport();
     };
     window.addEventListener("keydown", onKey);
-    const off = host.onMenu("open-folder", () => (document.querySelector("[data-testid=open-folder]") as HTMLButtonElement | null)?.click());
+    const off = host.onMenu("open-folder", () =>
+      (document.querySelector("[data-testid=open-folder]") as HTMLButtonElement | null)?.click(),
+    );
     return () => {
       window.removeEventListener("keydown", onKey);
       off();
@@ -42,7 +57,11 @@ export function App() {
       <Toolbar />
       <ProgressBar />
       {message && (
-        <div className={`banner ${status === "error" ? "banner-error" : ""}`} role="status" data-testid="banner">
+        <div
+          className={`banner ${status === "error" ? "banner-error" : ""}`}
+          role="status"
+          data-testid="banner"
+        >
           {message}
           <button className="link" onClick={() => useApp.getState().setIngest({ message: null })}>
             dismiss
@@ -52,10 +71,16 @@ export function App() {
       <div className="main">
         <aside className="sidebar">
           <div className="tabs">
-            <button className={sidebar === "files" ? "active" : ""} onClick={() => useApp.getState().setSidebar("files")}>
+            <button
+              className={sidebar === "files" ? "active" : ""}
+              onClick={() => useApp.getState().setSidebar("files")}
+            >
               Files
             </button>
-            <button className={sidebar === "library" ? "active" : ""} onClick={() => useApp.getState().setSidebar("library")}>
+            <button
+              className={sidebar === "library" ? "active" : ""}
+              onClick={() => useApp.getState().setSidebar("library")}
+            >
               Library
             </button>
           </div>
@@ -68,13 +93,16 @@ export function App() {
             <div className="welcome">
               <h1>Drop a folder of logs</h1>
               <p>
-                Skulk diagnostics, cluster timelines and flight recorders, stormlog telemetry, OmniRT reports and traces, RUNE job stores, Chrome
-                traces: Rankscope finds every telemetry file in the folder and draws one swimlane per rank.
+                Skulk diagnostics, cluster timelines and flight recorders, stormlog telemetry, OmniRT reports
+                and traces, RUNE job stores, Chrome traces: Rankscope finds every telemetry file in the folder
+                and draws one swimlane per rank.
               </p>
               <p>
                 <button onClick={() => void importDemo()}>Open the demo dataset</button>
               </p>
-              <p className="dim">Wheel: zoom · drag: pan · W/S zoom · A/D pan · F fit · Esc cancels an import</p>
+              <p className="dim">
+                Wheel: zoom · drag: pan · W/S zoom · A/D pan · F fit · Esc cancels an import
+              </p>
             </div>
           )}
         </section>

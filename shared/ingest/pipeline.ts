@@ -4,7 +4,7 @@ import { DIRECTORY_FORMATS, detectFormat, FORMATS } from "../formats";
 import type { DirectoryFormat, Format, Head, ParseContext } from "../formats/types";
 import { FileReportBuilder } from "./report";
 import { baseName, countingSource, dirName, type FileSource } from "./source";
-import { binaryReason, decodeHead } from "./text";
+import { binaryReason, decodeHead, jsonErrorLine } from "./text";
 
 export interface IngestProgress {
   filesDone: number;
@@ -44,14 +44,30 @@ export async function readHead(source: FileSource): Promise<Head> {
   };
 }
 
-function unknownReason(head: Head): string {
-  if (head.size === 0) return "empty file";
+/** Why a file is not telemetry: a warning, or an error with its line when the JSON is broken. */
+function explainUnknown(head: Head, report: FileReportBuilder): void {
+  if (head.size === 0) return report.warn("empty file");
   const binary = binaryReason(head.bytes);
-  if (binary) return binary;
+  if (binary) return report.warn(binary);
   const text = head.text.trimStart();
-  if (!text) return "only whitespace";
-  if (text[0] === "{" || text[0] === "[") return "JSON, but not a telemetry shape Rankscope knows";
-  return "not a telemetry format Rankscope knows";
+  if (!text) return report.warn("only whitespace");
+  if (text[0] !== "{" && text[0] !== "[") return report.warn("not a telemetry format Rankscope knows");
+  if (head.bytes.length >= head.size) {
+    try {
+      JSON.parse(head.text);
+    } catch (e) {
+      return report.error(
+        jsonErrorLine(head.text, e as Error),
+        `malformed JSON, and not recognisable as telemetry: ${(e as Error).message}`,
+      );
+    }
+  }
+  const keys = [
+    ...new Set([...head.text.slice(0, 4096).matchAll(/"([A-Za-z_][\w.-]{0,40})"\s*:/g)].map((m) => m[1])),
+  ].slice(0, 6);
+  report.warn(
+    `JSON, but not a telemetry shape Rankscope knows${keys.length ? ` (keys: ${keys.join(", ")})` : ""}`,
+  );
 }
 
 /**
@@ -158,7 +174,7 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     const detection = detectFormat(head, formats);
     if (!detection.format) {
       const report = new FileReportBuilder(source.path, "unknown", source.size);
-      report.warn(unknownReason(head));
+      explainUnknown(head, report);
       const built = report.build();
       files.push(built);
       opts.onFile?.(built);

@@ -75,3 +75,13 @@ export function binaryReason(bytes: Uint8Array): string | null {
   if (bad > Math.max(3, text.length / 100)) return "not UTF-8 text";
   return null;
 }
+
+/** Line of a JSON.parse error from V8's "position N", when it gives one. */
+export function jsonErrorLine(text: string, e: Error): number | undefined {
+  const m = /position (\d+)/.exec(e.message);
+  if (!m) return undefined;
+  const pos = Number(m[1]);
+  let line = 1;
+  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}

@@ -31,7 +31,13 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
   if (fp) {
     const existing = await datasets.findByFingerprint(db, fp);
     if (existing) {
-      app.setIngest({ status: "done", label, progress: null, reports: existing.files, message: `Already in the library as “${existing.name}”: opened it instead of importing again.` });
+      app.setIngest({
+        status: "done",
+        label,
+        progress: null,
+        reports: existing.files,
+        message: `Already in the library as “${existing.name}”: opened it instead of importing again.`,
+      });
       await openDataset(existing.id);
       return;
     }
@@ -50,7 +56,9 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
     useApp.getState().setIngest({
       status: "done",
       reports: outcome.files,
-      message: telemetry ? null : "No telemetry was found in what you dropped: see the list of files for why each one was skipped.",
+      message: telemetry
+        ? null
+        : "No telemetry was found in what you dropped: see the list of files for why each one was skipped.",
     });
   } catch (e) {
     if (e instanceof CancelledError) {
@@ -74,7 +82,9 @@ export function importFiles(files: PickedFile[]): Promise<void> {
     useApp.getState().setIngest({ status: "error", message: "Nothing to import: the drop held no files." });
     return Promise.resolve();
   }
-  const fp = datasets.fingerprint(files.map((f) => ({ path: f.path, size: f.file.size, lastModified: f.file.lastModified })));
+  const fp = datasets.fingerprint(
+    files.map((f) => ({ path: f.path, size: f.file.size, lastModified: f.file.lastModified })),
+  );
   return runImport(nameFor(files), fp, () => host.ingestFiles(files, listeners()));
 }
 
@@ -82,6 +92,26 @@ export function importPaths(paths: string[]): Promise<void> {
   if (!host.ingestPaths) return Promise.resolve();
   const name = paths.map((p) => p.split(/[\\/]/).filter(Boolean).pop() ?? p).join(", ");
   return runImport(name, null, () => host.ingestPaths!(paths, listeners()));
+}
+
+/** Files the web-mode launcher was started with (`rankscope <path>`), if any. */
+export async function importServedFiles(): Promise<boolean> {
+  if (!host.ingestRemote) return false;
+  let files: { path: string; size: number; lastModified: number }[] = [];
+  try {
+    const res = await fetch("./api/launch", { cache: "no-store" });
+    if (res.ok && (res.headers.get("content-type") ?? "").includes("json"))
+      files = ((await res.json()) as { files: typeof files }).files;
+  } catch {
+    return false;
+  }
+  if (!files.length) return false;
+  const remote = files.map((f, i) => ({ ...f, url: `./api/file/${i}` }));
+  const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
+  await runImport(tops.join(", "), datasets.fingerprint(files), () =>
+    host.ingestRemote!(remote, listeners()),
+  );
+  return true;
 }
 
 export function importDemo(): Promise<void> {

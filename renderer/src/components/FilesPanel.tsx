@@ -13,7 +13,8 @@ export function FilesPanel() {
   const { reports, current } = useApp(useShallow((s) => ({ reports: s.ingest.reports, current: s.current })));
   const files = reports.length ? reports : (current?.files ?? []);
   const notes = current?.notes ?? [];
-  if (!files.length) return <div className="panel-empty">Drop a folder of logs to see what each file was read as.</div>;
+  if (!files.length)
+    return <div className="panel-empty">Drop a folder of logs to see what each file was read as.</div>;
   return (
     <div className="files-panel" data-testid="files-panel">
       {notes.map((n, i) => (
@@ -24,7 +25,11 @@ export function FilesPanel() {
       ))}
       <ul className="file-list">
         {files.map((f) => (
-          <li key={f.path} className={`file ${f.errors.length ? "has-errors" : ""} ${f.format === "unknown" ? "unknown" : ""}`} data-testid="file-row">
+          <li
+            key={f.path}
+            className={`file ${f.errors.length ? "has-errors" : ""} ${f.format === "unknown" ? "unknown" : ""}`}
+            data-testid="file-row"
+          >
             <div className="file-path" title={f.path}>
               {f.path}
             </div>

@@ -18,10 +18,15 @@ export function LibraryPanel() {
               defaultValue={d.name}
               aria-label="Dataset name"
               onKeyDown={(e) => {
-                if (e.key === "Enter") void renameDataset(d.id, e.currentTarget.value.trim() || d.name).then(() => setEditing(null));
+                if (e.key === "Enter")
+                  void renameDataset(d.id, e.currentTarget.value.trim() || d.name).then(() =>
+                    setEditing(null),
+                  );
                 if (e.key === "Escape") setEditing(null);
               }}
-              onBlur={(e) => void renameDataset(d.id, e.currentTarget.value.trim() || d.name).then(() => setEditing(null))}
+              onBlur={(e) =>
+                void renameDataset(d.id, e.currentTarget.value.trim() || d.name).then(() => setEditing(null))
+              }
             />
           ) : (
             <button className="link" onClick={() => void openDataset(d.id)} title="Open">
@@ -29,13 +34,15 @@ export function LibraryPanel() {
             </button>
           )}
           <div className="library-meta">
-            {d.laneCount} lanes · {(d.spanCount + d.markerCount + d.sampleCount).toLocaleString()} items · {new Date(d.createdAt).toLocaleString()}
+            {d.laneCount} lanes · {(d.spanCount + d.markerCount + d.sampleCount).toLocaleString()} items ·{" "}
+            {new Date(d.createdAt).toLocaleString()}
           </div>
           <div className="library-actions">
             <button onClick={() => setEditing(d.id)}>Rename</button>
             <button
               onClick={() => {
-                if (confirm(`Delete “${d.name}” from the library? The files on disk are not touched.`)) void deleteDataset(d.id);
+                if (confirm(`Delete “${d.name}” from the library? The files on disk are not touched.`))
+                  void deleteDataset(d.id);
               }}
             >
               Delete

@@ -12,7 +12,14 @@ export function ProgressBar() {
   const p = ingest.progress;
   const fraction = p && p.bytesTotal ? p.bytesDone / p.bytesTotal : 0;
   return (
-    <div className="progress" role="progressbar" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100} data-testid="progress">
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuenow={Math.round(fraction * 100)}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      data-testid="progress"
+    >
       <div className="progress-text">
         {ingest.status === "saving"
           ? "Saving to the library…"

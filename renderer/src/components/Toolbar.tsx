@@ -20,12 +20,19 @@ export function Toolbar() {
   return (
     <header className="toolbar">
       <span className="brand">Rankscope</span>
-      <button onClick={() => void openFolder()} title="Open a folder of logs (Ctrl+O)" data-testid="open-folder">
+      <button
+        onClick={() => void openFolder()}
+        title="Open a folder of logs (Ctrl+O)"
+        data-testid="open-folder"
+      >
         Open folder…
       </button>
       <button onClick={() => fileInput.current?.click()}>Open files…</button>
       <button onClick={() => void importDemo()}>Demo</button>
-      <button onClick={() => useApp.getState().setView(fitView(useApp.getState().bounds))} title="Fit the whole run (F)">
+      <button
+        onClick={() => useApp.getState().setView(fitView(useApp.getState().bounds))}
+        title="Fit the whole run (F)"
+      >
         Fit
       </button>
       <input
@@ -57,7 +64,14 @@ export function Toolbar() {
         </span>
       )}
       <Legend />
-      <span className="mode-badge" title={host.kind === "web" ? "Running in a browser: files are read in a Web Worker and kept in this browser's storage." : "Desktop app"}>
+      <span
+        className="mode-badge"
+        title={
+          host.kind === "web"
+            ? "Running in a browser: files are read in a Web Worker and kept in this browser's storage."
+            : "Desktop app"
+        }
+      >
         {host.kind === "web" ? "web mode" : "desktop"}
       </span>
     </header>

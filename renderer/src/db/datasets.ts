@@ -50,7 +50,12 @@ function count(lanes: LaneData[]) {
  * Stores an import in one transaction: either the whole dataset is there afterwards or
  * nothing is (a full disk aborts the transaction and earlier datasets stay as they were).
  */
-export async function saveDataset(db: RankscopeDb, outcome: IngestOutcome, name: string, fp: string): Promise<DatasetRow> {
+export async function saveDataset(
+  db: RankscopeDb,
+  outcome: IngestOutcome,
+  name: string,
+  fp: string,
+): Promise<DatasetRow> {
   const lanes = [...outcome.lanes].sort((a, b) => compareLanes(a.info, b.info));
   const extent = modelExtent(lanes) ?? [0, 0];
   extendOpenSpans(lanes, extent[1]);
@@ -73,9 +78,19 @@ export async function saveDataset(db: RankscopeDb, outcome: IngestOutcome, name:
   try {
     await db.transaction("rw", db.datasets, db.lanes, db.blocks, async () => {
       await db.datasets.add(row);
-      await db.lanes.bulkAdd(lanes.map((l, order) => ({ datasetId: row.id, laneId: l.info.id, order, info: l.info })));
+      await db.lanes.bulkAdd(
+        lanes.map((l, order) => ({ datasetId: row.id, laneId: l.info.id, order, info: l.info })),
+      );
       await db.blocks.bulkAdd(
-        lanes.map((l) => ({ datasetId: row.id, laneId: l.info.id, seq: 0, strings: l.strings, spans: l.spans, markers: l.markers, counters: l.counters })),
+        lanes.map((l) => ({
+          datasetId: row.id,
+          laneId: l.info.id,
+          seq: 0,
+          strings: l.strings,
+          spans: l.spans,
+          markers: l.markers,
+          counters: l.counters,
+        })),
       );
     });
   } catch (e) {
@@ -102,7 +117,13 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
     for (const lr of laneRows) {
       const b = byLane.get(lr.laneId);
       if (!b) continue;
-      lanes.push({ info: lr.info, strings: b.strings, spans: b.spans, markers: b.markers, counters: b.counters });
+      lanes.push({
+        info: lr.info,
+        strings: b.strings,
+        spans: b.spans,
+        markers: b.markers,
+        counters: b.counters,
+      });
     }
     return { row, lanes };
   });

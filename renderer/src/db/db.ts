@@ -1,5 +1,12 @@
 import Dexie, { type EntityTable, type Table } from "dexie";
-import type { CounterSeries, DatasetNote, FileReport, LaneInfo, MarkerColumns, SpanColumns } from "../../../shared/model/types";
+import type {
+  CounterSeries,
+  DatasetNote,
+  FileReport,
+  LaneInfo,
+  MarkerColumns,
+  SpanColumns,
+} from "../../../shared/model/types";
 
 /** One import, as listed in the library. */
 export interface DatasetRow {

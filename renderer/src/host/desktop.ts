@@ -18,8 +18,14 @@ function ingestViaMain(api: RankscopeApi, paths: string[], listeners: IngestList
       api.on("ingest:progress", (p) => mine(p.jobId) && listeners.onProgress(p)),
       api.on("ingest:file", (m) => mine(m.jobId) && listeners.onFile(m.report)),
       api.on("ingest:lanes", (m) => mine(m.jobId) && lanes.push(...m.lanes)),
-      api.on("ingest:done", (m) => mine(m.jobId) && resolve({ originSec: m.originSec, lanes, files: m.files, notes: m.notes })),
-      api.on("ingest:error", (m) => mine(m.jobId) && rej(m.cancelled ? new CancelledError() : new Error(m.message))),
+      api.on(
+        "ingest:done",
+        (m) => mine(m.jobId) && resolve({ originSec: m.originSec, lanes, files: m.files, notes: m.notes }),
+      ),
+      api.on(
+        "ingest:error",
+        (m) => mine(m.jobId) && rej(m.cancelled ? new CancelledError() : new Error(m.message)),
+      ),
     );
     api.startIngest(paths).then(
       (r) => {

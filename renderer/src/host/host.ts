@@ -1,7 +1,7 @@
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import type { FileReport } from "../../../shared/model/types";
 import type { PickedFile } from "../ingest/dropWalk";
-import type { IngestOutcome } from "../ingest/protocol";
+import type { IngestOutcome, RemoteFile } from "../ingest/protocol";
 
 export interface IngestListeners {
   onProgress(p: IngestProgress): void;
@@ -28,6 +28,8 @@ export interface Host {
   kind: "web" | "electron";
   ingestFiles(files: PickedFile[], listeners: IngestListeners): IngestHandle;
   ingestDemo(listeners: IngestListeners): IngestHandle;
+  /** Web mode: files the launcher serves (`rankscope <path>` without Electron). */
+  ingestRemote?(files: RemoteFile[], listeners: IngestListeners): IngestHandle;
   /** Paths from the command line (Electron) or none. */
   launchPaths(): Promise<string[]>;
   ingestPaths?(paths: string[], listeners: IngestListeners): IngestHandle;

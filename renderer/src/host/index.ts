@@ -10,4 +10,5 @@ declare global {
 }
 
 /** Electron when the preload exposed its API, web mode otherwise. */
-export const host: Host = typeof window !== "undefined" && window.rankscope ? electronHost(window.rankscope) : webHost;
+export const host: Host =
+  typeof window !== "undefined" && window.rankscope ? electronHost(window.rankscope) : webHost;

@@ -50,11 +50,14 @@ export const webHost: Host = {
   kind: "web",
   ingestFiles: (files: PickedFile[], listeners) => runWorker({ type: "files", files }, listeners),
   ingestDemo: (listeners) => runWorker({ type: "demo" }, listeners),
+  ingestRemote: (files, listeners) => runWorker({ type: "remote", files }, listeners),
   launchPaths: async () => [],
   savePng: async (data, name) => download(data as Uint8Array<ArrayBuffer>, "image/png", name),
   saveJson: async (text, name) => download(text, "application/json", name),
   async copyPng(data) {
-    await navigator.clipboard.write([new ClipboardItem({ "image/png": new Blob([data as Uint8Array<ArrayBuffer>], { type: "image/png" }) })]);
+    await navigator.clipboard.write([
+      new ClipboardItem({ "image/png": new Blob([data as Uint8Array<ArrayBuffer>], { type: "image/png" }) }),
+    ]);
   },
   onMenu: () => () => {},
 };

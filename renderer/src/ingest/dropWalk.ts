@@ -57,7 +57,9 @@ export async function walkEntries(entries: EntryLike[], problems: string[]): Pro
 }
 
 /** Files of a drop: folders walked via entries; plain files (or synthetic drops) as they are. */
-export async function filesFromDataTransfer(dt: DataTransfer): Promise<{ files: PickedFile[]; problems: string[] }> {
+export async function filesFromDataTransfer(
+  dt: DataTransfer,
+): Promise<{ files: PickedFile[]; problems: string[] }> {
   const problems: string[] = [];
   const entries: EntryLike[] = [];
   for (const item of Array.from(dt.items ?? [])) {
@@ -71,5 +73,8 @@ export async function filesFromDataTransfer(dt: DataTransfer): Promise<{ files: 
 
 /** Files from an <input type=file webkitdirectory> or a plain FileList. */
 export function filesFromList(list: FileList | File[]): PickedFile[] {
-  return Array.from(list).map((file) => ({ file, path: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name }));
+  return Array.from(list).map((file) => ({
+    file,
+    path: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name,
+  }));
 }

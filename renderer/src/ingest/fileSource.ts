@@ -22,3 +22,42 @@ export function browserFileSource(file: File, path: string): FileSource {
     },
   };
 }
+
+/** A file served by web mode's launcher, streamed over HTTP. */
+export function remoteFileSource(url: string, path: string, size: number, lastModified: number): FileSource {
+  return {
+    path,
+    size,
+    lastModified,
+    async *chunks() {
+      const res = await fetch(url);
+      if (!res.ok || !res.body) throw new Error(`could not fetch ${path}: HTTP ${res.status}`);
+      const reader = res.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    },
+    async head(n) {
+      const parts: Uint8Array[] = [];
+      let got = 0;
+      for await (const chunk of this.chunks()) {
+        parts.push(chunk);
+        got += chunk.length;
+        if (got >= n) break;
+      }
+      const out = new Uint8Array(Math.min(got, n));
+      let at = 0;
+      for (const p of parts) {
+        const take = Math.min(p.length, out.length - at);
+        out.set(p.subarray(0, take), at);
+        at += take;
+      }
+      return out;
+    },
+    async bytes() {
+      return new Uint8Array(await (await fetch(url)).arrayBuffer());
+    },
+  };
+}

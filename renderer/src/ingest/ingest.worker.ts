@@ -2,19 +2,24 @@
 import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { ingest } from "../../../shared/ingest/pipeline";
 import { memorySource } from "../../../shared/ingest/source";
-import { browserFileSource } from "./fileSource";
+import { browserFileSource, remoteFileSource } from "./fileSource";
 import { transferables, type FromWorker, type ToWorker } from "./protocol";
 
 // Parsing runs here, off the UI thread; the page cancels by terminating the worker.
-const post = (msg: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
+const post = (msg: FromWorker, transfer: Transferable[] = []) =>
+  (self as unknown as Worker).postMessage(msg, transfer);
 
 self.onmessage = async (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   try {
     const sources =
       msg.type === "demo"
-        ? generateSkulkDemo().map((f) => memorySource(`skulk-hang/${f.path}`, f.content, Date.UTC(2026, 3, 24, 22, 1)))
-        : msg.files.map((f) => browserFileSource(f.file, f.path));
+        ? generateSkulkDemo().map((f) =>
+            memorySource(`skulk-hang/${f.path}`, f.content, Date.UTC(2026, 3, 24, 22, 1)),
+          )
+        : msg.type === "remote"
+          ? msg.files.map((f) => remoteFileSource(f.url, f.path, f.size, f.lastModified))
+          : msg.files.map((f) => browserFileSource(f.file, f.path));
     const result = await ingest(sources, {
       onProgress: (progress) => post({ type: "progress", progress }),
       onFile: (report) => post({ type: "file", report }),

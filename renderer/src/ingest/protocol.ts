@@ -2,7 +2,16 @@ import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import type { DatasetNote, FileReport, LaneData } from "../../../shared/model/types";
 import type { PickedFile } from "./dropWalk";
 
-export type ToWorker = { type: "files"; files: PickedFile[] } | { type: "demo" };
+/** A file the web-mode server offers (`rankscope <path>` without Electron). */
+export interface RemoteFile {
+  url: string;
+  path: string;
+  size: number;
+  lastModified: number;
+}
+
+export type ToWorker =
+  { type: "files"; files: PickedFile[] } | { type: "remote"; files: RemoteFile[] } | { type: "demo" };
 
 export type FromWorker =
   | { type: "progress"; progress: IngestProgress }

@@ -16,7 +16,14 @@ const AXIS_HEIGHT = 28;
 
 export function Timeline() {
   const { view, bounds, cursor, selectedLane, dataVersion, current } = useApp(
-    useShallow((s) => ({ view: s.view, bounds: s.bounds, cursor: s.cursor, selectedLane: s.selectedLane, dataVersion: s.dataVersion, current: s.current })),
+    useShallow((s) => ({
+      view: s.view,
+      bounds: s.bounds,
+      cursor: s.cursor,
+      selectedLane: s.selectedLane,
+      dataVersion: s.dataVersion,
+      current: s.current,
+    })),
   );
   const data = useMemo(() => {
     void dataVersion;
@@ -33,7 +40,10 @@ export function Timeline() {
 
   const plotWidth = Math.max(size.width - HEADER_WIDTH, 50);
   const scale = useMemo(() => new TimeScale(view, plotWidth), [view, plotWidth]);
-  const rows = useMemo(() => visibleRows(layout.rows, scrollTop, size.height), [layout, scrollTop, size.height]);
+  const rows = useMemo(
+    () => visibleRows(layout.rows, scrollTop, size.height),
+    [layout, scrollTop, size.height],
+  );
 
   useKeyboardNavigation(bounds);
 
@@ -55,7 +65,16 @@ export function Timeline() {
   }, []);
   useLayoutEffect(() => {
     canvases.current = { lanes: canvasRef.current, axis: axisRef.current };
-    frame.current = { scale, rows, scrollTop, cursor, selectedLane, size, data, originSec: current?.originSec ?? 0 };
+    frame.current = {
+      scale,
+      rows,
+      scrollTop,
+      cursor,
+      selectedLane,
+      size,
+      data,
+      originSec: current?.originSec ?? 0,
+    };
     scheduler.current?.schedule();
   });
 
@@ -106,7 +125,13 @@ export function Timeline() {
     drag.current = null;
     if (d && !d.moved) {
       const rect = e.currentTarget.getBoundingClientRect();
-      const h = hitTest(layout.rows, data.lanes, scale, e.clientX - rect.left, e.clientY - rect.top + scrollTop);
+      const h = hitTest(
+        layout.rows,
+        data.lanes,
+        scale,
+        e.clientX - rect.left,
+        e.clientY - rect.top + scrollTop,
+      );
       useApp.getState().selectLane(h?.laneId ?? null);
     }
   };
@@ -124,11 +149,20 @@ export function Timeline() {
           <div className="lane-headers" style={{ width: HEADER_WIDTH }}>
             {rows.map((row) =>
               row.kind === "group" ? (
-                <div key={row.key} className="group-header" style={{ top: row.y - scrollTop, height: row.h }} title={row.label}>
+                <div
+                  key={row.key}
+                  className="group-header"
+                  style={{ top: row.y - scrollTop, height: row.h }}
+                  title={row.label}
+                >
                   {row.label} <span className="group-count">{row.count}</span>
                 </div>
               ) : (
-                <div key={row.key} className="lane-header-slot" style={{ top: row.y - scrollTop, height: row.h }}>
+                <div
+                  key={row.key}
+                  className="lane-header-slot"
+                  style={{ top: row.y - scrollTop, height: row.h }}
+                >
                   <LaneHeader
                     lane={data.lanes[row.lane]}
                     selected={selectedLane === row.key}

@@ -13,7 +13,13 @@ export interface Hit {
 }
 
 /** What is under the pointer: a marker, a span (innermost first), or the lane itself. */
-export function hitTest(rows: Row[], lanes: LaneView[], scale: TimeScale, x: number, yAbs: number): Hit | null {
+export function hitTest(
+  rows: Row[],
+  lanes: LaneView[],
+  scale: TimeScale,
+  x: number,
+  yAbs: number,
+): Hit | null {
   const row = rows.find((r) => yAbs >= r.y && yAbs < r.y + r.h);
   if (!row || row.kind !== "lane") return null;
   const lane = lanes[row.lane];
@@ -30,10 +36,18 @@ export function hitTest(rows: Row[], lanes: LaneView[], scale: TimeScale, x: num
     return {
       ...base,
       title: strings[markers.name[best]],
-      lines: [markerKindName[markers.kind[best] as MarkerKindValue], ...argsLines(strings[markers.args[best]])],
+      lines: [
+        markerKindName[markers.kind[best] as MarkerKindValue],
+        ...argsLines(strings[markers.args[best]]),
+      ],
     };
   }
-  const depth = local >= SUB_TOP && local < SUB_TOP + SUB_HEIGHT + 1 ? 1 : local >= BAND_TOP && local < BAND_TOP + BAND_HEIGHT ? 0 : -1;
+  const depth =
+    local >= SUB_TOP && local < SUB_TOP + SUB_HEIGHT + 1
+      ? 1
+      : local >= BAND_TOP && local < BAND_TOP + BAND_HEIGHT
+        ? 0
+        : -1;
   if (depth >= 0) {
     for (let i = firstSpanReaching(lane, t); i < spans.start.length && spans.start[i] <= t; i++) {
       if (spans.end[i] < t || (spans.depth[i] ? 1 : 0) !== depth) continue;
@@ -47,7 +61,11 @@ export function hitTest(rows: Row[], lanes: LaneView[], scale: TimeScale, x: num
       return {
         ...base,
         title: strings[spans.name[i]],
-        lines: [formatDuration(spans.end[i] - spans.start[i]), ...notes, ...argsLines(strings[spans.args[i]])],
+        lines: [
+          formatDuration(spans.end[i] - spans.start[i]),
+          ...notes,
+          ...argsLines(strings[spans.args[i]]),
+        ],
       };
     }
   }

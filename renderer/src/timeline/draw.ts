@@ -1,8 +1,17 @@
 import { FAMILY_COLORS, phaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import { MarkerKind, SpanFlag, type CounterSeries } from "../../../shared/model/types";
-import { BAND_HEIGHT, BAND_TOP, LANE_HEIGHT, MEM_HEIGHT, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
-import { firstSpanReaching, lowerBound, type LaneView } from "./laneView";
+import {
+  BAND_HEIGHT,
+  BAND_TOP,
+  LANE_HEIGHT,
+  MEM_HEIGHT,
+  MEM_TOP,
+  SUB_HEIGHT,
+  SUB_TOP,
+  type Row,
+} from "./layout";
+import { firstSpanReaching, isRestingPhase, lowerBound, type LaneView } from "./laneView";
 import type { TimeScale } from "./timeScale";
 
 export interface Frame {
@@ -128,7 +137,7 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
       ctx.fillStyle = "rgba(0,0,0,0.35)";
       ctx.fillRect(x0, top, Math.min(6, x1 - x0), h);
     }
-    if (flags & SpanFlag.Open) drawOpen(ctx, lane, name, s, e, x0, x1, top, h);
+    if (flags & SpanFlag.Open && !isRestingPhase(name)) drawOpen(ctx, lane, name, s, e, x0, x1, top, h);
     else if (x1 - x0 > 30) {
       ctx.fillStyle = "#0d1117";
       label(ctx, name, x0 + 3, top + h / 2, x1 - x0 - 6);
@@ -136,7 +145,17 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
   }
 }
 
-function drawOpen(ctx: CanvasRenderingContext2D, lane: LaneView, name: string, s: number, e: number, x0: number, x1: number, top: number, h: number) {
+function drawOpen(
+  ctx: CanvasRenderingContext2D,
+  lane: LaneView,
+  name: string,
+  s: number,
+  e: number,
+  x0: number,
+  x1: number,
+  top: number,
+  h: number,
+) {
   void lane;
   const pattern = hatchPattern(ctx);
   if (pattern) {
@@ -167,7 +186,15 @@ function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number
   ctx.fillText(t, x, y);
 }
 
-function drawSeries(ctx: CanvasRenderingContext2D, f: Frame, c: CounterSeries, base: Float64Array | null, y: number, fill: string | null, stroke: string | null): Float64Array {
+function drawSeries(
+  ctx: CanvasRenderingContext2D,
+  f: Frame,
+  c: CounterSeries,
+  base: Float64Array | null,
+  y: number,
+  fill: string | null,
+  stroke: string | null,
+): Float64Array {
   // Per pixel column: the maximum value (peaks must stay visible), plus the stacked base.
   const w = Math.ceil(f.width);
   const col = new Float64Array(w).fill(NaN);

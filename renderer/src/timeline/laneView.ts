@@ -13,7 +13,12 @@ export interface LaneView {
   errorCount: number;
 }
 
-const AREA_SERIES: string[][] = [["mlx.active", "mlx.cache"], ["allocator.allocated"], ["device.used"], ["memory.peak"]];
+const AREA_SERIES: string[][] = [
+  ["mlx.active", "mlx.cache"],
+  ["allocator.allocated"],
+  ["device.used"],
+  ["memory.peak"],
+];
 const LINE_SERIES = ["mlx.peak", "allocator.reserved", "device.total"];
 
 export function buildLaneView(data: LaneData): LaneView {
@@ -24,7 +29,11 @@ export function buildLaneView(data: LaneData): LaneView {
   for (let i = 0; i < n; i++) {
     m = Math.max(m, data.spans.end[i]);
     maxEnd[i] = m;
-    if (data.spans.flags[i] & SpanFlag.Open && data.spans.depth[i] === 0) {
+    if (
+      data.spans.flags[i] & SpanFlag.Open &&
+      data.spans.depth[i] === 0 &&
+      !isRestingPhase(data.strings[data.spans.name[i]])
+    ) {
       open = { name: data.strings[data.spans.name[i]], start: data.spans.start[i], end: data.spans.end[i] };
     }
   }
@@ -42,6 +51,11 @@ export function buildLaneView(data: LaneData): LaneView {
   let errorCount = 0;
   for (const k of data.markers.kind) if (k >= 2 && k !== 6) errorCount++;
   return { data, maxEnd, memory: { area, line }, open, errorCount };
+}
+
+/** Phases a runner may sit in forever without anything being wrong: not a hang. */
+export function isRestingPhase(name: string): boolean {
+  return name === "idle" || name === "created" || name === "completion";
 }
 
 /** Index of the first span whose end reaches `t` (spans sorted by start). */

@@ -1,6 +1,6 @@
 import type { FileSource } from "../../ingest/source";
 import { readJsonRecords } from "../../ingest/records";
-import { readText } from "../../ingest/text";
+import { jsonErrorLine, readText } from "../../ingest/text";
 import type { Format, Head, JsonObject, ParseContext } from "../types";
 import { firstNonSpace, hasKeys, int, isObject, num, str } from "../types";
 import { identityFromContext, SkulkCollector, type RunnerIdentity } from "./runner";
@@ -21,7 +21,7 @@ async function readDocument(source: FileSource, ctx: ParseContext): Promise<Json
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    ctx.report.error(errorLine(text, e as Error), `malformed JSON: ${(e as Error).message}`);
+    ctx.report.error(jsonErrorLine(text, e as Error), `malformed JSON: ${(e as Error).message}`);
     return null;
   }
   if (!isObject(doc)) {
@@ -29,16 +29,6 @@ async function readDocument(source: FileSource, ctx: ParseContext): Promise<Json
     return null;
   }
   return doc;
-}
-
-/** Line of a JSON.parse error from its "position N" when V8 gives one. */
-function errorLine(text: string, e: Error): number | undefined {
-  const m = /position (\d+)/.exec(e.message);
-  if (!m) return undefined;
-  const pos = Number(m[1]);
-  let line = 1;
-  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
 
 function entries(

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// The `rankscope` command. `inspect`, `export` and `demo` run under plain Node. Anything else
+// opens the app: Electron when its binary is installed, web mode (a local server and a URL
+// to open in any Chromium) when it is not.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+
+/** Bundles the Node entry points on first use (fast), so a fresh clone works without a build. */
+async function nodeEntry() {
+  const out = path.join(root, "dist", "node", "entry.mjs");
+  const src = path.join(root, "electron", "node");
+  const stale = !existsSync(out) || statSync(out).mtimeMs < newest(src, path.join(root, "shared"));
+  if (stale) {
+    const esbuild = await import("esbuild");
+    await esbuild.build({
+      entryPoints: [path.join(src, "entry.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      outfile: out,
+      external: ["sql.js", "esbuild"],
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: "warning",
+    });
+  }
+  return import(pathToFileURL(out).href);
+}
+
+function newest(...dirs) {
+  let t = 0;
+  const walk = (d) => {
+    for (const e of require("node:fs").readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else t = Math.max(t, statSync(p).mtimeMs);
+    }
+  };
+  dirs.forEach(walk);
+  return t;
+}
+
+function electronBinary() {
+  try {
+    const bin = require("electron");
+    return typeof bin === "string" && existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+function ensureBuilt() {
+  if (
+    existsSync(path.join(root, "dist", "renderer", "index.html")) &&
+    existsSync(path.join(root, "dist", "electron", "main.cjs"))
+  )
+    return;
+  const r = spawnSync(process.execPath, [path.join(root, "build", "build.mjs")], {
+    stdio: "inherit",
+    cwd: root,
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const command = args[0];
+if (["inspect", "export", "demo", "help", "--help", "-h"].includes(command)) {
+  const { main } = await nodeEntry();
+  process.exitCode = await main(args);
+} else {
+  const web = args.includes("--web");
+  const paths = args.filter((a) => !a.startsWith("--"));
+  ensureBuilt();
+  const electron = web ? null : electronBinary();
+  if (electron) {
+    const child = spawn(
+      electron,
+      [path.join(root, "dist", "electron", "main.cjs"), ...paths.map((p) => path.resolve(p))],
+      { stdio: "inherit" },
+    );
+    child.on("exit", (code) => process.exit(code ?? 0));
+  } else {
+    if (!web) {
+      console.log(
+        "Electron's binary is not installed on this machine (its download needs GitHub), so Rankscope runs in web mode.",
+      );
+    }
+    const { serveWeb } = await nodeEntry();
+    const { url } = await serveWeb(
+      path.join(root, "dist", "renderer"),
+      paths.map((p) => path.resolve(p)),
+      Number(process.env.PORT ?? 5173),
+    );
+    const open = paths.length ? url : `${url}?demo`;
+    console.log(`Rankscope (web mode) is at ${open}`);
+    console.log(
+      paths.length
+        ? `Serving ${paths.join(", ")} to the page: open the URL in Chromium or Chrome.`
+        : "It opens the bundled demo dataset: a two-node Skulk cluster whose run hangs.",
+    );
+    console.log("Press Ctrl+C to stop.");
+  }
+}

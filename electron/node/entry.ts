@@ -1,0 +1,3 @@
+// The Node entry point bundled by bin/rankscope.mjs: the CLI and web mode's server.
+export { main } from "./cli";
+export { serveWeb } from "./webServer";

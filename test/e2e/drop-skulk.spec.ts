@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { dropFolder, freshPage, skulkFolder } from "./support";
+
+test("dropping a folder of Skulk diagnostics shows one lane per rank, the hang and the broken file", async ({
+  page,
+}) => {
+  await freshPage(page);
+  await expect(page.getByRole("heading", { name: "Drop a folder of logs" })).toBeVisible();
+  await dropFolder(page, skulkFolder());
+
+  const timeline = page.getByTestId("timeline");
+  await expect(timeline).toBeVisible({ timeout: 30_000 });
+  // Two instances: 4 ranks and 2 ranks, each lane headed with its node and rank/world size.
+  const headers = page.locator(".lane-header");
+  await expect(headers).toHaveCount(6);
+  for (const rank of ["rank 0/4", "rank 1/4", "rank 2/4", "rank 3/4", "rank 0/2", "rank 1/2"]) {
+    await expect(page.locator(".lane-rank", { hasText: rank })).toHaveCount(1);
+  }
+  await expect(page.locator(".lane-header", { hasText: "rank 2/4" })).toContainText("node-b");
+  await expect(page.locator(".lane-header", { hasText: "rank 0/4" })).toContainText("layers 0–8 of 30");
+
+  // The hang: rank 2 is still in decode_barrier at the end of the data.
+  const stuck = page.locator(".lane-header", { hasText: "rank 2/4" }).getByTestId("open-phase");
+  await expect(stuck).toContainText("decode_barrier");
+  await expect(stuck).toContainText(/\d+(\.\d+)? s/);
+  // The crashed runner of instance 2.
+  await expect(page.locator(".lane-header", { hasText: "rank 1/2" })).toContainText("process dead");
+
+  // Per-file report: what each file was read as; the broken file and the README say why.
+  const files = page.getByTestId("files-panel");
+  await expect(files).toContainText("skulk.cluster-timeline");
+  await expect(files).toContainText("skulk.node-diagnostics");
+  await expect(files).toContainText("skulk.capture");
+  const broken = page.getByTestId("file-row").filter({ hasText: "broken-timeline.json" });
+  await expect(broken.locator(".diag.error")).toContainText(/malformed JSON|JSON/);
+  await expect(page.getByTestId("file-row").filter({ hasText: "README.txt" })).toContainText("unknown");
+  await expect(page.getByTestId("dataset-note")).toContainText("node-c");
+  await expect(page.getByTestId("legend")).toContainText("barrier / wait");
+
+  await page.screenshot({ path: "test-results/drop-skulk.png" });
+
+  // Zooming with the wheel narrows the time axis; F fits it back.
+  const canvas = page.getByTestId("lanes-canvas");
+  const box = (await canvas.boundingBox())!;
+  const before = await page.locator(".axis-canvas").screenshot();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + 40);
+  await page.mouse.wheel(0, -600);
+  await page.waitForTimeout(200);
+  const after = await page.locator(".axis-canvas").screenshot();
+  expect(Buffer.compare(before, after)).not.toBe(0);
+});
+
+test("the folder picker reads a real directory and the library keeps the import across reloads", async ({
+  page,
+}) => {
+  await freshPage(page);
+  await page.getByTestId("folder-input").setInputFiles(skulkFolder());
+  await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+  await expect(page.getByTestId("dataset-title")).toContainText("skulk-cluster");
+
+  await page.reload();
+  // Reopened from IndexedDB without parsing again.
+  await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 15_000 });
+  await page.getByRole("button", { name: "Library" }).click();
+  await expect(page.getByTestId("library")).toContainText("skulk-cluster");
+  await expect(page.getByTestId("library")).toContainText("6 lanes");
+});
+
+test("the demo opens from ?demo", async ({ page }) => {
+  await freshPage(page, "?demo");
+  await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+  await expect(page.getByTestId("dataset-title")).toContainText("Demo");
+});
