@@ -1,7 +1,10 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { installTestHooks } from "./app/testHooks";
 import "./styles.css";
+
+installTestHooks();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { currentData, type CurrentData } from "../app/current";
 import { useApp } from "../app/store";
+import { recordPaint } from "../app/testHooks";
 import { axisTicks } from "./axis";
 import { drawTimeline } from "./draw";
 import { LaneHeader } from "./LaneHeader";
@@ -210,6 +211,7 @@ interface PaintInputs {
 }
 
 function paint(c: Canvases, f: PaintInputs): void {
+  const t0 = performance.now();
   const dpr = window.devicePixelRatio || 1;
   const w = Math.max(f.size.width - HEADER_WIDTH, 50);
   if (c.lanes) {
@@ -226,6 +228,7 @@ function paint(c: Canvases, f: PaintInputs): void {
     });
   }
   if (c.axis) drawAxis(prepare(c.axis, w, AXIS_HEIGHT, dpr), f.scale, f.originSec, w);
+  recordPaint(performance.now() - t0, f.data.lanes.length > 0);
 }
 
 function prepare(canvas: HTMLCanvasElement, w: number, h: number, dpr: number): CanvasRenderingContext2D {

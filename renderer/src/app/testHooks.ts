@@ -1,0 +1,56 @@
+import { useApp } from "./store";
+import { currentData } from "./current";
+import type { View } from "../timeline/timeScale";
+
+/** Durations (ms) of the timeline's recent paints, newest last; the benchmark reads them. */
+export const paintTimes: number[] = [];
+let firstPaintAt: number | null = null;
+
+export function recordPaint(ms: number, hadLanes: boolean): void {
+  paintTimes.push(ms);
+  if (paintTimes.length > 2000) paintTimes.splice(0, 1000);
+  if (hadLanes && firstPaintAt === null) firstPaintAt = performance.now();
+}
+
+const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
+
+/**
+ * `window.__rankscope`: a small, stable surface for the benchmark and end-to-end tests to
+ * drive the real app (set the view, step frames, read paint times) without poking at React.
+ */
+export interface TestHooks {
+  state(): { datasetId: string | null; lanes: number; items: number; view: View; bounds: View; ingest: string };
+  /** performance.now() of the first paint that drew lanes, or null. */
+  firstPaintAt(): number | null;
+  setView(v: View): void;
+  /** Applies each view in its own animation frame and returns the paint time of each (ms). */
+  runViews(views: View[]): Promise<number[]>;
+}
+
+export function installTestHooks(): void {
+  const hooks: TestHooks = {
+    state() {
+      const s = useApp.getState();
+      let items = 0;
+      for (const l of currentData().lanes) {
+        items += l.data.spans.start.length + l.data.markers.t.length;
+        for (const c of l.data.counters) items += c.t.length;
+      }
+      return { datasetId: s.current?.id ?? null, lanes: currentData().lanes.length, items, view: s.view, bounds: s.bounds, ingest: s.ingest.status };
+    },
+    firstPaintAt: () => firstPaintAt,
+    setView: (v) => useApp.getState().setView(v),
+    async runViews(views) {
+      const out: number[] = [];
+      for (const v of views) {
+        const before = paintTimes.length;
+        useApp.getState().setView(v);
+        await nextFrame();
+        await nextFrame();
+        out.push(paintTimes.length > before ? paintTimes[paintTimes.length - 1] : NaN);
+      }
+      return out;
+    },
+  };
+  (window as unknown as { __rankscope: TestHooks }).__rankscope = hooks;
+}
