@@ -1,0 +1,102 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { app, BrowserWindow, Menu, session, type WebContents } from "electron";
+import { registerAppScheme, serveAppScheme } from "./appProtocol";
+import { registerHandlers } from "./handlers";
+import { IngestJobs, type WorkerLike } from "./ingestJobs";
+import { send, trustSenders } from "./ipc";
+import { menuTemplate } from "./menu";
+import { parseLaunchArgs, PathAllowlist } from "./paths";
+import { APP_ORIGIN, AppOrigins, contentSecurityPolicy, denyPermissions, installCsp } from "./security";
+import { createMainWindow } from "./window";
+
+export interface AppLayout {
+  /** dist/electron: main.cjs, preload.cjs, ingestWorker.cjs, icon.png. */
+  electronDir: string;
+  /** dist/renderer: the built renderer. */
+  rendererDir: string;
+}
+
+export interface RunningApp {
+  allowlist: PathAllowlist;
+  launchPaths: string[];
+  jobs: IngestJobs;
+  /** Resolves with the main window once the app is ready. */
+  ready: Promise<BrowserWindow>;
+}
+
+/**
+ * The desktop app: call once, before `ready`. Development loads the renderer from
+ * RANKSCOPE_DEV_URL (a Vite dev server); a packaged app ignores that variable so nothing
+ * outside can point it at remote content.
+ */
+export function startApp(layout: AppLayout, argv: readonly string[] = process.argv): RunningApp {
+  const devUrl = (!app.isPackaged && process.env.RANKSCOPE_DEV_URL) || null;
+  const origins = new AppOrigins(devUrl);
+  const csp = contentSecurityPolicy(devUrl);
+  const allowlist = new PathAllowlist();
+  const launchPaths = allowlist.grant(
+    parseLaunchArgs(argv, { defaultApp: !!process.defaultApp }),
+    "argv",
+    process.cwd(),
+  );
+  const jobs = new IngestJobs(
+    (input) =>
+      new Worker(path.join(layout.electronDir, "ingestWorker.cjs"), { workerData: input }) as WorkerLike,
+  );
+  // With no paths the renderer opens the demo, as web mode does for `rankscope` alone.
+  const page = devUrl ?? `${APP_ORIGIN}/index.html${launchPaths.length ? "" : "?demo"}`;
+
+  registerAppScheme();
+  app.enableSandbox();
+  app.setAboutPanelOptions({
+    applicationName: "Rankscope",
+    applicationVersion: app.getVersion(),
+    copyright: "MIT License",
+  });
+  app.on("web-contents-created", (_e, contents) => {
+    // A fallback for any webContents created later; the main window gets stricter rules.
+    contents.setWindowOpenHandler(() => ({ action: "deny" }));
+    contents.on("will-attach-webview", (event) => event.preventDefault());
+  });
+
+  const createWindow = () => {
+    const win = createMainWindow({
+      preload: path.join(layout.electronDir, "preload.cjs"),
+      url: page,
+      origins,
+      icon: path.join(layout.electronDir, "icon.png"),
+    });
+    const contents: WebContents = win.webContents;
+    contents.once("destroyed", () => jobs.cancelAll(contents));
+    return win;
+  };
+
+  const ready = app.whenReady().then(() => {
+    serveAppScheme(layout.rendererDir, csp);
+    installCsp(session.defaultSession, origins, csp);
+    denyPermissions(session.defaultSession);
+    trustSenders(origins);
+    registerHandlers({ allowlist, launchPaths, jobs });
+    const menu = menuTemplate({
+      isMac: process.platform === "darwin",
+      isDev: !app.isPackaged,
+      command: (event) => {
+        const target = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+        if (target) send(target.webContents, event, {});
+      },
+      about: () => app.showAboutPanel(),
+    });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menu));
+    app.on("activate", () => {
+      if (!BrowserWindow.getAllWindows().length) createWindow();
+    });
+    return createWindow();
+  });
+
+  app.on("window-all-closed", () => {
+    jobs.cancelAll();
+    if (process.platform !== "darwin") app.quit();
+  });
+  return { allowlist, launchPaths, jobs, ready };
+}

@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  BrowserWindow,
+  clipboard,
+  dialog,
+  nativeImage,
+  type IpcMainInvokeEvent,
+  type OpenDialogOptions,
+  type SaveDialogOptions,
+} from "electron";
+import { INVOKE_FUNCTIONS } from "../shared/ipc/contract";
+import type { IngestJobs } from "./ingestJobs";
+import { INTERNAL } from "./internal";
+import { handle, onInternal } from "./ipc";
+import type { PathAllowlist } from "./paths";
+
+export interface HandlerDeps {
+  allowlist: PathAllowlist;
+  /** Absolute paths from the command line. */
+  launchPaths: readonly string[];
+  jobs: IngestJobs;
+}
+
+/** A file name a Save dialog can suggest: no folders, no characters file systems refuse. */
+export function safeFileName(name: unknown, ext: string): string {
+  const base = path.basename(String(name ?? "").replace(/\\/g, "/"));
+  // eslint-disable-next-line no-control-regex
+  const clean = base
+    .replace(/[\u0000-\u001f<>:"/\\|?*]/g, "_")
+    .replace(/^\.+/, "")
+    .slice(0, 180);
+  const stem = clean || "rankscope";
+  return stem.toLowerCase().endsWith(`.${ext}`) ? stem : `${stem}.${ext}`;
+}
+
+async function saveAs(
+  event: IpcMainInvokeEvent,
+  data: Uint8Array | string,
+  name: string,
+  ext: string,
+  label: string,
+) {
+  const options: SaveDialogOptions = {
+    defaultPath: safeFileName(name, ext),
+    filters: [{ name: label, extensions: [ext] }],
+  };
+  const win = BrowserWindow.fromWebContents(event.sender);
+  const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  if (r.canceled || !r.filePath) return null;
+  await writeFile(r.filePath, data);
+  return r.filePath;
+}
+
+function bytes(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || !value.length) throw new Error(`${what}: expected PNG bytes`);
+  return value;
+}
+
+/** Registers every invoke handler of the contract, plus the preload's drop channel. */
+export function registerHandlers(deps: HandlerDeps): void {
+  const { allowlist, jobs } = deps;
+
+  handle("app:launch-paths", () => [...deps.launchPaths]);
+  handle("app:wants-demo", () => deps.launchPaths.length === 0);
+
+  handle("dialog:open-folder", async (event) => {
+    // Windows and Linux cannot pick files and folders in one dialog; they show a folder picker.
+    const options: OpenDialogOptions = {
+      title: "Open logs",
+      properties: ["openDirectory", "openFile", "multiSelections"],
+    };
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    if (r.canceled || !r.filePaths.length) return null;
+    return allowlist.grant(r.filePaths, "dialog");
+  });
+
+  handle("ingest:start", (event, paths) => {
+    if (!Array.isArray(paths) || !paths.length) throw new Error("ingest:start: no paths given");
+    const refused = allowlist.refused(paths);
+    if (refused.length) {
+      throw new Error(
+        `ingest:start: not opened by the user (drop, Open Folder or command line): ${refused.join(", ")}`,
+      );
+    }
+    return { jobId: jobs.start([...paths], event.sender) };
+  });
+
+  handle("ingest:cancel", (_event, jobId) => {
+    jobs.cancel(String(jobId));
+  });
+
+  handle("file:save-png", (event, data, name) =>
+    saveAs(event, bytes(data, "file:save-png"), name, "png", "PNG image"),
+  );
+
+  handle("file:save-json", (event, text, name) => {
+    if (typeof text !== "string") throw new Error("file:save-json: expected text");
+    return saveAs(event, text, name, "json", "JSON");
+  });
+
+  handle("clipboard:write-png", (_event, data) => {
+    const image = nativeImage.createFromBuffer(Buffer.from(bytes(data, "clipboard:write-png")));
+    if (image.isEmpty()) throw new Error("clipboard:write-png: not a PNG image");
+    clipboard.writeImage(image);
+  });
+
+  // Grants arrive synchronously so they are in place before the ingest:start that follows
+  // the drop; see PathAllowlist for why this channel is trusted.
+  onInternal(INTERNAL.registerDropped, (_event, paths) => {
+    if (!Array.isArray(paths)) return;
+    const real = paths.filter(
+      (p): p is string => typeof p === "string" && path.isAbsolute(p) && existsSync(p),
+    );
+    allowlist.grant(real, "drop");
+  });
+}
+
+/** Every channel registerHandlers installs, for removeHandlers. */
+export const HANDLED_CHANNELS: readonly string[] = [
+  ...Object.values(INVOKE_FUNCTIONS),
+  INTERNAL.registerDropped,
+];
