@@ -125,7 +125,7 @@ export function cancelImport(): void {
 export async function openDataset(id: string): Promise<void> {
   const loaded = await datasets.loadDataset(db, id);
   if (!loaded) return;
-  setCurrentLanes(loaded.lanes);
+  setCurrentLanes(loaded.lanes, loaded.lods);
   const app = useApp.getState();
   const bounds = { start: loaded.row.start, end: loaded.row.end };
   app.setBounds(bounds);

@@ -1,3 +1,4 @@
+import type { LaneLod } from "../../../shared/model/lod";
 import type { LaneData } from "../../../shared/model/types";
 import { buildLaneView, memoryMax, type LaneView } from "../timeline/laneView";
 
@@ -12,8 +13,8 @@ export interface CurrentData {
 
 let current: CurrentData = { lanes: [], memMax: 0 };
 
-export function setCurrentLanes(lanes: LaneData[]): CurrentData {
-  const views = lanes.map(buildLaneView);
+export function setCurrentLanes(lanes: LaneData[], lods?: (LaneLod | undefined)[]): CurrentData {
+  const views = lanes.map((l, i) => buildLaneView(l, lods?.[i]));
   let memMax = 0;
   for (const v of views) memMax = Math.max(memMax, memoryMax(v));
   current = { lanes: views, memMax };

@@ -19,7 +19,14 @@ const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok
  * drive the real app (set the view, step frames, read paint times) without poking at React.
  */
 export interface TestHooks {
-  state(): { datasetId: string | null; lanes: number; items: number; view: View; bounds: View; ingest: string };
+  state(): {
+    datasetId: string | null;
+    lanes: number;
+    items: number;
+    view: View;
+    bounds: View;
+    ingest: string;
+  };
   /** performance.now() of the first paint that drew lanes, or null. */
   firstPaintAt(): number | null;
   setView(v: View): void;
@@ -36,7 +43,14 @@ export function installTestHooks(): void {
         items += l.data.spans.start.length + l.data.markers.t.length;
         for (const c of l.data.counters) items += c.t.length;
       }
-      return { datasetId: s.current?.id ?? null, lanes: currentData().lanes.length, items, view: s.view, bounds: s.bounds, ingest: s.ingest.status };
+      return {
+        datasetId: s.current?.id ?? null,
+        lanes: currentData().lanes.length,
+        items,
+        view: s.view,
+        bounds: s.bounds,
+        ingest: s.ingest.status,
+      };
     },
     firstPaintAt: () => firstPaintAt,
     setView: (v) => useApp.getState().setView(v),

@@ -1,4 +1,5 @@
 import { compareLanes, extendOpenSpans, modelExtent } from "../../../shared/model/dataset";
+import { buildLaneLod, type LaneLod } from "../../../shared/model/lod";
 import type { LaneData } from "../../../shared/model/types";
 import type { IngestOutcome } from "../ingest/protocol";
 import type { DatasetRow, RankscopeDb } from "./db";
@@ -56,6 +57,7 @@ export async function saveDataset(
   name: string,
   fp: string,
 ): Promise<DatasetRow> {
+  const lodOf = new Map(outcome.lanes.map((l, i) => [l, outcome.lods?.[i]]));
   const lanes = [...outcome.lanes].sort((a, b) => compareLanes(a.info, b.info));
   const extent = modelExtent(lanes) ?? [0, 0];
   extendOpenSpans(lanes, extent[1]);
@@ -90,6 +92,7 @@ export async function saveDataset(
           spans: l.spans,
           markers: l.markers,
           counters: l.counters,
+          lod: lodOf.get(l) ?? buildLaneLod(l),
         })),
       );
     });
@@ -103,6 +106,7 @@ export async function saveDataset(
 export interface LoadedDataset {
   row: DatasetRow;
   lanes: LaneData[];
+  lods: LaneLod[];
 }
 
 export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDataset | null> {
@@ -114,6 +118,7 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
     const byLane = new Map(blocks.map((b) => [b.laneId, b]));
     laneRows.sort((a, b) => a.order - b.order);
     const lanes: LaneData[] = [];
+    const lods: LaneLod[] = [];
     for (const lr of laneRows) {
       const b = byLane.get(lr.laneId);
       if (!b) continue;
@@ -124,8 +129,9 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
         markers: b.markers,
         counters: b.counters,
       });
+      lods.push(b.lod);
     }
-    return { row, lanes };
+    return { row, lanes, lods };
   });
 }
 

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable, type Table } from "dexie";
+import type { LaneLod } from "../../../shared/model/lod";
 import type {
   CounterSeries,
   DatasetNote,
@@ -46,6 +47,8 @@ export interface BlockRow {
   spans: SpanColumns;
   markers: MarkerColumns;
   counters: CounterSeries[];
+  /** Level-of-detail summaries, so reopening never recomputes them. */
+  lod: LaneLod;
 }
 
 export interface AnnotationRow {

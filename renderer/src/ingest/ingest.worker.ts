@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { ingest } from "../../../shared/ingest/pipeline";
+import { buildLaneLod } from "../../../shared/model/lod";
 import { memorySource } from "../../../shared/ingest/source";
 import { browserFileSource, remoteFileSource } from "./fileSource";
 import { transferables, type FromWorker, type ToWorker } from "./protocol";
@@ -24,7 +25,9 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
       onProgress: (progress) => post({ type: "progress", progress }),
       onFile: (report) => post({ type: "file", report }),
     });
-    post({ type: "done", outcome: result }, transferables(result.lanes));
+    // Summaries are built here, off the UI thread, and stored with the lanes.
+    const lods = result.lanes.map(buildLaneLod);
+    post({ type: "done", outcome: { ...result, lods } }, transferables(result.lanes, lods));
   } catch (e) {
     post({ type: "error", message: (e as Error)?.message ?? String(e) });
   }

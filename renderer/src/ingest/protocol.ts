@@ -1,4 +1,5 @@
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
+import type { LaneLod } from "../../../shared/model/lod";
 import type { DatasetNote, FileReport, LaneData } from "../../../shared/model/types";
 import type { PickedFile } from "./dropWalk";
 
@@ -25,11 +26,20 @@ export interface IngestOutcome {
   lanes: LaneData[];
   files: FileReport[];
   notes: DatasetNote[];
+  /** Level-of-detail summaries per lane, when the producer computed them (web worker). */
+  lods?: LaneLod[];
 }
 
 /** Every buffer of the lanes, so the worker hands them over instead of copying. */
-export function transferables(lanes: LaneData[]): ArrayBuffer[] {
+export function transferables(lanes: LaneData[], lods: LaneLod[] = []): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
+  for (const lod of lods) {
+    for (const level of lod.spans)
+      for (const v of Object.values(level)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+    for (const levels of lod.counters)
+      for (const level of levels)
+        for (const v of Object.values(level)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  }
   for (const lane of lanes) {
     for (const col of Object.values(lane.spans)) out.push(col.buffer as ArrayBuffer);
     for (const col of Object.values(lane.markers)) out.push(col.buffer as ArrayBuffer);

@@ -49,7 +49,11 @@ export function hitTest(
         ? 0
         : -1;
   if (depth >= 0) {
-    for (let i = firstSpanReaching(lane, t); i < spans.start.length && spans.start[i] <= t; i++) {
+    for (
+      let i = firstSpanReaching({ maxEnd: lane.maxEnd }, t);
+      i < spans.start.length && spans.start[i] <= t;
+      i++
+    ) {
       if (spans.end[i] < t || (spans.depth[i] ? 1 : 0) !== depth) continue;
       const flags = spans.flags[i];
       const notes = [

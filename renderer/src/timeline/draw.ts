@@ -1,6 +1,6 @@
 import { FAMILY_COLORS, phaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
-import { MarkerKind, SpanFlag, type CounterSeries } from "../../../shared/model/types";
+import { MarkerKind, SpanFlag } from "../../../shared/model/types";
 import {
   BAND_HEIGHT,
   BAND_TOP,
@@ -11,7 +11,7 @@ import {
   SUB_TOP,
   type Row,
 } from "./layout";
-import { firstSpanReaching, isRestingPhase, lowerBound, type LaneView } from "./laneView";
+import { firstSpanReaching, isRestingPhase, lowerBound, samplesAt, spansAt, type LaneView } from "./laneView";
 import type { TimeScale } from "./timeScale";
 
 export interface Frame {
@@ -103,14 +103,15 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
 }
 
 function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
-  const { spans, strings } = lane.data;
+  const { strings } = lane.data;
   const { scale } = f;
+  const spans = spansAt(lane, scale.nsPerPx);
   const viewEnd = scale.view.end;
   // Spans narrower than a pixel merge into the pixel column they fall in.
   const lastCol = [-1, -1];
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "middle";
-  for (let i = firstSpanReaching(lane, scale.view.start); i < spans.start.length; i++) {
+  for (let i = firstSpanReaching(spans, scale.view.start); i < spans.start.length; i++) {
     const s = spans.start[i];
     if (s > viewEnd) break;
     const e = spans.end[i];
@@ -189,7 +190,7 @@ function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number
 function drawSeries(
   ctx: CanvasRenderingContext2D,
   f: Frame,
-  c: CounterSeries,
+  c: { t: Float64Array; v: Float64Array },
   base: Float64Array | null,
   y: number,
   fill: string | null,
@@ -264,9 +265,18 @@ function drawSeries(
 function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
   let base: Float64Array | null = null;
   lane.memory.area.forEach((c, i) => {
-    base = drawSeries(ctx, f, c, base, y, COLORS.memArea[Math.min(i, 1)], null);
+    base = drawSeries(
+      ctx,
+      f,
+      samplesAt(lane, c, f.scale.nsPerPx),
+      base,
+      y,
+      COLORS.memArea[Math.min(i, 1)],
+      null,
+    );
   });
-  if (lane.memory.line) drawSeries(ctx, f, lane.memory.line, null, y, null, COLORS.memLine);
+  if (lane.memory.line)
+    drawSeries(ctx, f, samplesAt(lane, lane.memory.line, f.scale.nsPerPx), null, y, null, COLORS.memLine);
 }
 
 const MARKER_COLORS: Record<number, string> = {

@@ -1,3 +1,4 @@
+import { buildLaneLod, pickLevel, type LaneLod } from "../../../shared/model/lod";
 import type { CounterSeries, LaneData } from "../../../shared/model/types";
 import { SpanFlag } from "../../../shared/model/types";
 
@@ -11,6 +12,33 @@ export interface LaneView {
   /** The phase the lane is still in at the end of the data, if any. */
   open: { name: string; start: number; end: number } | null;
   errorCount: number;
+  lod: LaneLod;
+}
+
+/** Span columns as drawing reads them: raw spans or one level of detail. */
+export interface SpanArrays {
+  start: Float64Array;
+  end: Float64Array;
+  maxEnd: Float64Array;
+  name: Uint32Array;
+  depth: Uint8Array;
+  flags: Uint8Array;
+}
+
+/** The spans to draw at `nsPerPx`: a merged level when raw spans would be sub-pixel. */
+export function spansAt(view: LaneView, nsPerPx: number): SpanArrays {
+  return pickLevel(view.lod.spans, nsPerPx) ?? { ...view.data.spans, maxEnd: view.maxEnd };
+}
+
+/** A counter's samples to draw at `nsPerPx`: bucket maxima when samples would be sub-pixel. */
+export function samplesAt(
+  view: LaneView,
+  series: CounterSeries,
+  nsPerPx: number,
+): { t: Float64Array; v: Float64Array } {
+  const i = view.data.counters.indexOf(series);
+  const level = i >= 0 ? pickLevel(view.lod.counters[i] ?? [], nsPerPx) : null;
+  return level ? { t: level.t, v: level.max } : series;
 }
 
 const AREA_SERIES: string[][] = [
@@ -21,7 +49,7 @@ const AREA_SERIES: string[][] = [
 ];
 const LINE_SERIES = ["mlx.peak", "allocator.reserved", "device.total"];
 
-export function buildLaneView(data: LaneData): LaneView {
+export function buildLaneView(data: LaneData, lod: LaneLod = buildLaneLod(data)): LaneView {
   const n = data.spans.start.length;
   const maxEnd = new Float64Array(n);
   let m = -Infinity;
@@ -50,7 +78,7 @@ export function buildLaneView(data: LaneData): LaneView {
   const line = LINE_SERIES.map((x) => byName.get(x)).find((c) => !!c) ?? null;
   let errorCount = 0;
   for (const k of data.markers.kind) if (k >= 2 && k !== 6) errorCount++;
-  return { data, maxEnd, memory: { area, line }, open, errorCount };
+  return { data, maxEnd, memory: { area, line }, open, errorCount, lod };
 }
 
 /** Phases a runner may sit in forever without anything being wrong: not a hang. */
@@ -59,12 +87,12 @@ export function isRestingPhase(name: string): boolean {
 }
 
 /** Index of the first span whose end reaches `t` (spans sorted by start). */
-export function firstSpanReaching(view: LaneView, t: number): number {
+export function firstSpanReaching(spans: { maxEnd: Float64Array }, t: number): number {
   let lo = 0;
-  let hi = view.maxEnd.length;
+  let hi = spans.maxEnd.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (view.maxEnd[mid] < t) lo = mid + 1;
+    if (spans.maxEnd[mid] < t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
