@@ -34,14 +34,16 @@ interface Entry {
   args: JsonObject | null;
   line: number;
   file: number;
-  /** Dedup key: milestones repeat flight-recorder entries. */
-  key: string;
+  detail: string | null;
+  /** MLX snapshot values (bytes, NaN when absent), emitted at replay for kept entries. */
+  mem: Float64Array | null;
 }
 
 interface RunnerState {
   lane: LaneBuilder;
+  /** Every identity field is known: later entries need not be merged in. */
+  complete: boolean;
   entries: Entry[];
-  seen: Set<string>;
   snapshot: RunnerSnapshot | null;
 }
 
@@ -71,6 +73,10 @@ export function identityFromContext(ctx: unknown): RunnerIdentity | null {
   };
 }
 
+function laneId(runnerId: string): string {
+  return `skulk:${runnerId}`;
+}
+
 function laneInfo(id: RunnerIdentity): LaneInfo {
   const node = id.nodeId ?? null;
   const rank = id.rank ?? null;
@@ -79,7 +85,7 @@ function laneInfo(id: RunnerIdentity): LaneInfo {
       ? { start: id.startLayer, end: id.endLayer, total: id.nLayers }
       : null;
   return {
-    id: `skulk:${id.runnerId}`,
+    id: laneId(id.runnerId),
     label: `${node ?? "?"} · rank ${rank ?? "?"}`,
     source: "skulk",
     group: id.instanceId ? `skulk:${id.instanceId}` : "skulk:unknown-instance",
@@ -131,14 +137,17 @@ export class SkulkCollector {
   }
 
   runner(identity: RunnerIdentity): RunnerState {
+    let state = this.runners.get(laneId(identity.runnerId));
+    if (state?.complete) return state;
     const info = laneInfo(identity);
-    let state = this.runners.get(info.id);
     if (!state) {
-      state = { lane: this.builder.lane(info), entries: [], seen: new Set(), snapshot: null };
+      state = { lane: this.builder.lane(info), complete: false, entries: [], snapshot: null };
       this.runners.set(info.id, state);
     } else {
       state.lane.mergeInfo(info);
     }
+    const l = state.lane.info;
+    state.complete = l.node != null && l.rank != null && l.worldSize != null && l.instanceId != null && l.modelId != null && l.layers != null && l.pid != null;
     return state;
   }
 
@@ -170,18 +179,28 @@ export class SkulkCollector {
     }
     const state = this.runner(id);
     this.report.records++;
-    const key = `${at}|${phase}|${event}|${str(raw.detail) ?? ""}`;
-    if (state.seen.has(key)) return true;
-    state.seen.add(key);
     const args: JsonObject = {};
     if (raw.detail != null) args.detail = raw.detail;
     if (isObject(raw.attrs) && Object.keys(raw.attrs).length) args.attrs = raw.attrs;
     if (raw.taskId != null) args.taskId = raw.taskId;
     if (raw.commandId != null) args.commandId = raw.commandId;
     args.event = event;
-    state.entries.push({ t, phase, event, args, line, file: this.file, key });
-    this.memory(state.lane, raw.mlxMemory, t);
+    state.entries.push({ t, phase, event, args, line, file: this.file, detail: str(raw.detail), mem: this.snapshotValues(raw.mlxMemory, t) });
     return true;
+  }
+
+  /** [t, active, cache, peak, wiredLimit] of an MLX snapshot, or null. */
+  private snapshotValues(mem: unknown, fallbackT: number): Float64Array | null {
+    if (!isObject(mem)) return null;
+    const at = str(mem.generatedAt);
+    const out = new Float64Array(5);
+    out[0] = (at !== null ? this.builder.time.fromIso(at) : null) ?? fallbackT;
+    for (let i = 0; i < MLX_COUNTERS.length; i++) {
+      const v = mem[MLX_COUNTERS[i][0]];
+      const bytes = isObject(v) ? v.inBytes : typeof v === "number" ? v : null;
+      out[i + 1] = typeof bytes === "number" ? bytes : NaN;
+    }
+    return out;
   }
 
   /** One MLX memory snapshot (`{generatedAt, active:{inBytes}, ...}`) as counter samples. */
@@ -222,9 +241,34 @@ interface Open {
   file?: number;
 }
 
-function replay(state: RunnerState): void {
-  const { lane, entries, snapshot } = state;
+/** Sorts by time and drops repeats (milestones and overlapping saves repeat entries). */
+function dedupe(entries: Entry[]): Entry[] {
   entries.sort((a, b) => a.t - b.t);
+  const out: Entry[] = [];
+  let runStart = 0;
+  for (const e of entries) {
+    if (out.length && out[out.length - 1].t !== e.t) runStart = out.length;
+    let dup = false;
+    for (let j = runStart; j < out.length; j++) {
+      const o = out[j];
+      if (o.phase === e.phase && o.event === e.event && o.detail === e.detail) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) out.push(e);
+  }
+  return out;
+}
+
+function replay(state: RunnerState): void {
+  const { lane, snapshot } = state;
+  const entries = dedupe(state.entries);
+  state.entries = [];
+  for (const e of entries) {
+    if (!e.mem) continue;
+    for (let i = 0; i < MLX_COUNTERS.length; i++) if (!Number.isNaN(e.mem[i + 1])) lane.counter(MLX_COUNTERS[i][1], e.mem[0], e.mem[i + 1]);
+  }
   let phase: Open | null = null;
   const subs = new Map<string, Open>();
   const first = entries.length ? entries[0].t : (snapshot?.at ?? 0);
