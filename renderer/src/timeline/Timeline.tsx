@@ -6,6 +6,7 @@ import { recordPaint } from "../app/testHooks";
 import { axisTicks } from "./axis";
 import { drawTimeline } from "./draw";
 import { LaneHeader } from "./LaneHeader";
+import { Overview } from "./Overview";
 import { buildRows, visibleRows, type Row } from "./layout";
 import { RafScheduler } from "./raf";
 import { panView, TimeScale, zoomView } from "./timeScale";
@@ -139,6 +140,7 @@ export function Timeline() {
 
   return (
     <div className="timeline" data-testid="timeline">
+      <Overview left={HEADER_WIDTH} />
       <div className="axis-row" style={{ height: AXIS_HEIGHT }}>
         <div className="axis-corner" style={{ width: HEADER_WIDTH }}>
           {data.lanes.length} lanes

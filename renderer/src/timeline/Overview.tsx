@@ -1,0 +1,102 @@
+import { useEffect, useRef } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { currentData } from "../app/current";
+import { useApp } from "../app/store";
+import { spanColor } from "./draw";
+import { spansAt } from "./laneView";
+import { clampView, TimeScale } from "./timeScale";
+
+const HEIGHT = 36;
+
+/**
+ * The whole run in one strip: every lane's phases squeezed into a row of pixels, with the
+ * current window drawn on top. Drag the window to pan; drag elsewhere to select a new one.
+ */
+export function Overview({ left }: { left: number }) {
+  const { view, bounds, version } = useApp(useShallow((s) => ({ view: s.view, bounds: s.bounds, version: s.dataVersion })));
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const backdrop = useRef<{ key: string; image: ImageData | null }>({ key: "", image: null });
+  const drag = useRef<{ mode: "move" | "select"; x0: number; view0: { start: number; end: number } } | null>(null);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const w = canvas.clientWidth;
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(w * dpr)) {
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(HEIGHT * dpr);
+    }
+    const ctx = canvas.getContext("2d")!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const full = new TimeScale(bounds, w);
+    const key = `${version}:${w}:${bounds.start}:${bounds.end}`;
+    if (backdrop.current.key !== key) {
+      ctx.fillStyle = "#101418";
+      ctx.fillRect(0, 0, w, HEIGHT);
+      const lanes = currentData().lanes;
+      const rowH = Math.max(HEIGHT / Math.max(lanes.length, 1), 0.5);
+      lanes.forEach((lane, li) => {
+        const spans = spansAt(lane, full.nsPerPx);
+        for (let i = 0; i < spans.start.length; i++) {
+          if (spans.depth[i]) continue;
+          const x0 = full.toX(spans.start[i]);
+          ctx.fillStyle = spanColor(lane.data.strings[spans.name[i]]);
+          ctx.fillRect(x0, li * rowH, Math.max(full.toX(spans.end[i]) - x0, 0.5), Math.max(rowH - (rowH > 3 ? 1 : 0), 0.5));
+        }
+      });
+      backdrop.current = { key, image: ctx.getImageData(0, 0, canvas.width, canvas.height) };
+    } else if (backdrop.current.image) {
+      ctx.putImageData(backdrop.current.image, 0, 0);
+    }
+    const x0 = full.toX(view.start);
+    const x1 = full.toX(view.end);
+    ctx.fillStyle = "rgba(0,0,0,0.45)";
+    ctx.fillRect(0, 0, Math.max(x0, 0), HEIGHT);
+    ctx.fillRect(x1, 0, w - x1, HEIGHT);
+    ctx.strokeStyle = "#58a6ff";
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(Math.max(x0, 0.75), 0.75, Math.max(Math.min(x1, w) - Math.max(x0, 0), 2), HEIGHT - 1.5);
+  }, [view, bounds, version]);
+
+  const toT = (clientX: number) => {
+    const c = canvasRef.current!;
+    const r = c.getBoundingClientRect();
+    return new TimeScale(useApp.getState().bounds, r.width).toT(clientX - r.left);
+  };
+  return (
+    <div className="overview" style={{ paddingLeft: left }}>
+      <canvas
+        ref={canvasRef}
+        data-testid="overview"
+        style={{ width: "100%", height: HEIGHT }}
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          const t = toT(e.clientX);
+          const v = useApp.getState().view;
+          drag.current = { mode: t >= v.start && t <= v.end ? "move" : "select", x0: e.clientX, view0: v };
+        }}
+        onPointerMove={(e) => {
+          const d = drag.current;
+          if (!d) return;
+          const s = useApp.getState();
+          const t0 = toT(d.x0);
+          const t = toT(e.clientX);
+          if (d.mode === "move") s.setView(clampView({ start: d.view0.start + t - t0, end: d.view0.end + t - t0 }, s.bounds));
+          else if (Math.abs(e.clientX - d.x0) > 3) s.setView(clampView({ start: Math.min(t0, t), end: Math.max(t0, t) }, s.bounds));
+        }}
+        onPointerUp={(e) => {
+          const d = drag.current;
+          drag.current = null;
+          if (d?.mode === "select" && Math.abs(e.clientX - d.x0) <= 3) {
+            // A click centres the window there.
+            const s = useApp.getState();
+            const t = toT(e.clientX);
+            const w = s.view.end - s.view.start;
+            s.setView(clampView({ start: t - w / 2, end: t + w / 2 }, s.bounds));
+          }
+        }}
+      />
+    </div>
+  );
+}
