@@ -26,8 +26,8 @@ export interface HandlerDeps {
 /** A file name a Save dialog can suggest: no folders, no characters file systems refuse. */
 export function safeFileName(name: unknown, ext: string): string {
   const base = path.basename(String(name ?? "").replace(/\\/g, "/"));
-  // eslint-disable-next-line no-control-regex
   const clean = base
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f<>:"/\\|?*]/g, "_")
     .replace(/^\.+/, "")
     .slice(0, 180);

@@ -1,0 +1,81 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { _electron as electron, expect, test } from "@playwright/test";
+import { generateSkulkDemo } from "../../shared/demo/skulkDemo";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const main = path.join(root, "dist", "electron", "main.cjs");
+
+/** Electron's executable, or null when its binary was never downloaded (offline installs). */
+function electronBinary(): string | null {
+  try {
+    const bin: unknown = createRequire(import.meta.url)("electron");
+    return typeof bin === "string" && existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+function demoFolder(): string {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-electron-")), "skulk-cluster");
+  for (const f of generateSkulkDemo()) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.content);
+  }
+  return dir;
+}
+
+const binary = electronBinary();
+
+test.skip(
+  !binary,
+  "Electron's binary is not installed (node_modules/electron/dist is missing: `npm install` could not download it " +
+    "from GitHub). Install it with network access to run the desktop end-to-end test; web mode covers the renderer.",
+);
+
+test("rankscope <folder> opens the desktop app with one lane per rank", async () => {
+  if (!existsSync(main) || !existsSync(path.join(root, "dist", "renderer", "index.html"))) {
+    const r = spawnSync(process.execPath, [path.join(root, "build", "build.mjs")], {
+      cwd: root,
+      stdio: "inherit",
+    });
+    expect(r.status).toBe(0);
+  }
+  const folder = demoFolder();
+  // Chromium refuses its sandbox as root (CI containers); everywhere else it stays on.
+  const flags = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
+  const app = await electron.launch({ executablePath: binary!, args: [...flags, main, folder] });
+  try {
+    const page = await app.firstWindow();
+    await expect(page.getByText(/rank 2\/4/).first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator(".lane-header")).toHaveCount(6);
+
+    // The page sees the preload's API and nothing of Node.
+    const exposed = await page.evaluate(() => ({
+      api: Object.keys((window as unknown as { rankscope: object }).rankscope).sort(),
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+    }));
+    expect(exposed.api).toContain("startIngest");
+    expect(exposed.require).toBe("undefined");
+    expect(exposed.process).toBe("undefined");
+
+    // Main refuses a path the user never gave.
+    const refused = await page.evaluate(() =>
+      (window as unknown as { rankscope: { startIngest(p: string[]): Promise<unknown> } }).rankscope
+        .startIngest(["/etc"])
+        .then(
+          () => "accepted",
+          (e: Error) => e.message,
+        ),
+    );
+    expect(refused).toMatch(/not opened by the user/);
+    await page.screenshot({ path: "test-results/electron-skulk.png" });
+  } finally {
+    await app.close();
+  }
+});
