@@ -15,6 +15,8 @@ import { LibraryPanel } from "./components/LibraryPanel";
 import { ProgressBar } from "./components/ProgressBar";
 import { Toolbar } from "./components/Toolbar";
 import { host } from "./host";
+import { Inspector } from "./inspector/Inspector";
+import { useShortcuts } from "./app/shortcuts";
 import { Timeline } from "./timeline/Timeline";
 
 /** Opens what the launcher asked for: command-line paths, the demo, or the last dataset. */
@@ -38,6 +40,7 @@ export function App() {
       status: s.ingest.status,
     })),
   );
+  useShortcuts();
   useEffect(() => {
     void startup();
     const onKey = (e: KeyboardEvent) => {
@@ -88,7 +91,10 @@ export function App() {
         </aside>
         <section className="content">
           {current ? (
-            <Timeline />
+            <div className="content-row">
+              <Timeline />
+              <Inspector />
+            </div>
           ) : (
             <div className="welcome">
               <h1>Drop a folder of logs</h1>

@@ -1,15 +1,15 @@
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import type { FileReport } from "../../../shared/model/types";
-import { openDb } from "../db/db";
 import * as datasets from "../db/datasets";
 import { CancelledError, type IngestHandle, type IngestListeners } from "../host/host";
 import { host } from "../host";
 import type { PickedFile } from "../ingest/dropWalk";
 import { fitView } from "../timeline/timeScale";
+import { loadAnnotations } from "./annotations";
 import { setCurrentLanes } from "./current";
+import { db } from "./database";
 import { useApp } from "./store";
 
-export const db = openDb();
 let running: IngestHandle | null = null;
 
 function listeners(): IngestListeners {
@@ -133,6 +133,7 @@ export async function openDataset(id: string): Promise<void> {
   app.selectLane(null);
   app.setCursor(null);
   app.setCurrent(loaded.row);
+  await loadAnnotations(loaded.row.id);
 }
 
 export async function deleteDataset(id: string): Promise<void> {
@@ -140,6 +141,7 @@ export async function deleteDataset(id: string): Promise<void> {
   if (useApp.getState().current?.id === id) {
     setCurrentLanes([]);
     useApp.getState().setCurrent(null);
+    useApp.getState().setAnnotations([]);
   }
   await refreshLibrary();
 }

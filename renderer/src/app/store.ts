@@ -1,7 +1,7 @@
 import { create } from "zustand";
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import type { FileReport } from "../../../shared/model/types";
-import type { DatasetRow } from "../db/db";
+import type { AnnotationRow, DatasetRow } from "../db/db";
 import type { View } from "../timeline/timeScale";
 
 export type IngestStatus = "idle" | "running" | "saving" | "done" | "error" | "cancelled";
@@ -28,17 +28,43 @@ interface IngestSlice {
   setIngest(patch: Partial<IngestState>): void;
 }
 
+/** What the user clicked: a span or marker of a lane, by index into the lane's columns. */
+export interface Selection {
+  laneId: string;
+  kind: "span" | "marker";
+  index: number;
+}
+
 interface ViewSlice {
   view: View;
   bounds: View;
   cursor: number | null;
   selectedLane: string | null;
   sidebar: "files" | "library";
+  /** A clicked instant the readout stays on, or null to follow the pointer. */
+  pinned: number | null;
+  selection: Selection | null;
+  /** A task id lit on every rank. */
+  highlightTask: string | null;
+  /** Per-lane time shifts in ns (clock alignment, manual offsets), with an undo history. */
+  shifts: Record<string, number>;
+  shiftHistory: { shifts: Record<string, number>; label: string }[];
+  inspector: "readout" | "details" | "stragglers" | "clocks" | "notes";
+  /** The open dataset's annotations (small: kept in the store). */
+  annotations: AnnotationRow[];
+  setAnnotations(a: AnnotationRow[]): void;
   setView(v: View): void;
   setBounds(b: View): void;
   setCursor(t: number | null): void;
   selectLane(id: string | null): void;
   setSidebar(s: ViewSlice["sidebar"]): void;
+  pin(t: number | null): void;
+  select(sel: Selection | null): void;
+  setHighlightTask(id: string | null): void;
+  /** Replaces the shifts, remembering the old ones for undo. */
+  applyShifts(next: Record<string, number>, label: string): void;
+  undoShifts(): string | null;
+  setInspector(tab: ViewSlice["inspector"]): void;
 }
 
 export type AppState = LibrarySlice & IngestSlice & ViewSlice;
@@ -51,7 +77,12 @@ export const useApp = create<AppState>()((set) => ({
   current: null,
   dataVersion: 0,
   setDatasets: (datasets) => set({ datasets }),
-  setCurrent: (current) => set((s) => ({ current, dataVersion: s.dataVersion + 1 })),
+  setCurrent: (current) =>
+    set((s) => ({
+      current,
+      dataVersion: s.dataVersion + 1,
+      ...(current?.id !== s.current?.id ? { shifts: {}, shiftHistory: [], selection: null, pinned: null, highlightTask: null } : {}),
+    })),
 
   ingest: idleIngest,
   setIngest: (patch) => set((s) => ({ ingest: { ...s.ingest, ...patch } })),
@@ -66,4 +97,27 @@ export const useApp = create<AppState>()((set) => ({
   setCursor: (cursor) => set({ cursor }),
   selectLane: (selectedLane) => set({ selectedLane }),
   setSidebar: (sidebar) => set({ sidebar }),
+  pinned: null,
+  selection: null,
+  highlightTask: null,
+  shifts: {},
+  shiftHistory: [],
+  inspector: "readout",
+  annotations: [],
+  setAnnotations: (annotations) => set({ annotations }),
+  pin: (pinned) => set({ pinned }),
+  select: (selection) => set(selection ? { selection, inspector: "details" } : { selection }),
+  setHighlightTask: (highlightTask) => set({ highlightTask }),
+  applyShifts: (next, label) => set((s) => ({ shifts: next, shiftHistory: [...s.shiftHistory.slice(-49), { shifts: s.shifts, label }] })),
+  undoShifts: () => {
+    let label: string | null = null;
+    set((s) => {
+      const last = s.shiftHistory[s.shiftHistory.length - 1];
+      if (!last) return {};
+      label = last.label;
+      return { shifts: last.shifts, shiftHistory: s.shiftHistory.slice(0, -1) };
+    });
+    return label;
+  },
+  setInspector: (inspector) => set({ inspector }),
 }));

@@ -1,38 +1,67 @@
+import { useRef } from "react";
 import { formatDuration } from "../../../shared/model/time";
+import { useApp } from "../app/store";
 import type { LaneView } from "./laneView";
 
-/** Who the lane is: node, rank/world size, layers, and whether it is stuck. */
-export function LaneHeader({
-  lane,
-  selected,
-  onSelect,
-}: {
-  lane: LaneView;
-  selected: boolean;
-  onSelect(): void;
-}) {
+/** Parses "12ms", "-3.5 s", "250us", "1200" (ns) into nanoseconds; null if unreadable. */
+export function parseOffset(text: string): number | null {
+  const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|min)?\s*$/i.exec(text);
+  if (!m) return null;
+  const unit = (m[2] ?? "ns").toLowerCase();
+  const k = unit === "ns" ? 1 : unit === "us" || unit === "µs" ? 1e3 : unit === "ms" ? 1e6 : unit === "s" ? 1e9 : 60e9;
+  return Number(m[1]) * k;
+}
+
+function setShift(laneId: string, ns: number, label: string): void {
+  const s = useApp.getState();
+  const next = { ...s.shifts };
+  if (Math.abs(ns) < 0.5) delete next[laneId];
+  else next[laneId] = ns;
+  s.applyShifts(next, label);
+}
+
+/**
+ * Who the lane is: node, rank/world size, layers, and whether it is stuck. Alt+drag (or
+ * Shift+drag) shifts the lane in time; the offset badge edits or clears the shift.
+ */
+export function LaneHeader({ lane, selected, onSelect, shift, nsPerPx }: { lane: LaneView; selected: boolean; onSelect(): void; shift: number; nsPerPx: number }) {
   const info = lane.data.info;
-  const rank =
-    info.rank != null ? `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}` : null;
-  const layers = info.layers
-    ? `layers ${info.layers.start}–${info.layers.end} of ${info.layers.total}`
-    : null;
+  const drag = useRef<{ x: number; shift0: number; moved: boolean } | null>(null);
+  const rank = info.rank != null ? `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}` : null;
+  const layers = info.layers ? `layers ${info.layers.start}–${info.layers.end} of ${info.layers.total}` : null;
   const dead = info.state?.processAlive === false;
-  const title = [
-    info.label,
-    info.runnerId && `runner ${info.runnerId}`,
-    info.modelId,
-    info.pid != null && `pid ${info.pid}`,
-    info.device,
-  ]
+  const title = [info.label, info.runnerId && `runner ${info.runnerId}`, info.modelId, info.pid != null && `pid ${info.pid}`, info.device, "Alt+drag to shift this lane in time"]
     .filter(Boolean)
     .join("\n");
   return (
     <div
       className={`lane-header${selected ? " selected" : ""}`}
       title={title}
-      onClick={onSelect}
       data-lane={info.id}
+      onPointerDown={(e) => {
+        if (!(e.altKey || e.shiftKey) || e.button !== 0) return;
+        e.currentTarget.setPointerCapture(e.pointerId);
+        drag.current = { x: e.clientX, shift0: shift, moved: false };
+      }}
+      onPointerMove={(e) => {
+        const d = drag.current;
+        if (!d) return;
+        d.moved = true;
+        const s = useApp.getState();
+        // Live preview without filling the undo history; the drop commits one entry.
+        useApp.setState({ shifts: { ...s.shifts, [info.id]: d.shift0 + (e.clientX - d.x) * nsPerPx } });
+      }}
+      onPointerUp={(e) => {
+        const d = drag.current;
+        drag.current = null;
+        if (!d) return onSelect();
+        const final = d.shift0 + (e.clientX - d.x) * nsPerPx;
+        useApp.setState((s) => ({ shifts: { ...s.shifts, [info.id]: d.shift0 } }));
+        if (d.moved) setShift(info.id, final, `shift ${info.label}`);
+      }}
+      onClick={(e) => {
+        if (!e.altKey && !e.shiftKey && !drag.current) onSelect();
+      }}
     >
       <div className="lane-line1">
         <span className="lane-node">{info.node ?? info.label}</span>
@@ -43,16 +72,29 @@ export function LaneHeader({
           </span>
         )}
         {dead && <span className="badge badge-error">process dead</span>}
+        {shift !== 0 && (
+          <button
+            className="offset-badge"
+            data-testid="offset-badge"
+            title="Time shift of this lane: click to edit, empty to clear (Ctrl+Z undoes)"
+            onClick={(e) => {
+              e.stopPropagation();
+              const text = prompt(`Shift ${info.label} by (e.g. 12ms, -3.5s; empty clears):`, formatDuration(shift).replace(" ", ""));
+              if (text === null) return;
+              const ns = text.trim() ? parseOffset(text.replace("µ", "u")) : 0;
+              if (ns !== null) setShift(info.id, ns, `shift ${info.label}`);
+            }}
+          >
+            {shift > 0 ? "+" : ""}
+            {formatDuration(shift)}
+          </button>
+        )}
       </div>
       <div className="lane-line2">
         {layers && <span className="lane-layers">{layers}</span>}
         {!layers && info.device && <span className="lane-layers">{info.device}</span>}
         {lane.open && (
-          <span
-            className="badge badge-open"
-            data-testid="open-phase"
-            title={`Still in ${lane.open.name} at the end of the data`}
-          >
+          <span className="badge badge-open" data-testid="open-phase" title={`Still in ${lane.open.name} at the end of the data`}>
             open: {lane.open.name} {formatDuration(lane.open.end - lane.open.start)}
           </span>
         )}

@@ -12,13 +12,19 @@ import { RafScheduler } from "./raf";
 import { panView, TimeScale, zoomView } from "./timeScale";
 import { useKeyboardNavigation } from "./useKeyboardNavigation";
 import { Tooltip, hitTest, type Hit } from "./Tooltip";
+import type { Overlays } from "./overlays";
 
 export const HEADER_WIDTH = 240;
 const AXIS_HEIGHT = 28;
 
 export function Timeline() {
-  const { view, bounds, cursor, selectedLane, dataVersion, current } = useApp(
+  const { view, bounds, cursor, selectedLane, dataVersion, current, pinned, shifts, selection, highlightTask, annotations } = useApp(
     useShallow((s) => ({
+      pinned: s.pinned,
+      shifts: s.shifts,
+      selection: s.selection,
+      highlightTask: s.highlightTask,
+      annotations: s.annotations,
       view: s.view,
       bounds: s.bounds,
       cursor: s.cursor,
@@ -57,6 +63,14 @@ export function Timeline() {
     return () => ro.disconnect();
   }, []);
 
+  const overlays = useMemo<Overlays>(
+    () => ({
+      selection,
+      taskNeedle: highlightTask ? JSON.stringify({ taskId: highlightTask }).slice(1, -1) : null,
+      annotations,
+    }),
+    [selection, highlightTask, annotations],
+  );
   const canvases = useRef<Canvases>({ lanes: null, axis: null });
   const frame = useRef<PaintInputs | null>(null);
   const scheduler = useRef<RafScheduler | null>(null);
@@ -72,6 +86,9 @@ export function Timeline() {
       rows,
       scrollTop,
       cursor,
+      pinned,
+      shifts,
+      overlays,
       selectedLane,
       size,
       data,
@@ -120,21 +137,20 @@ export function Timeline() {
       return;
     }
     s.setCursor(scale.toT(x));
-    setHit(hitTest(layout.rows, data.lanes, scale, x, y + scrollTop));
+    setHit(hitTest(layout.rows, data.lanes, scale, x, y + scrollTop, s.shifts));
   };
   const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;
     drag.current = null;
     if (d && !d.moved) {
       const rect = e.currentTarget.getBoundingClientRect();
-      const h = hitTest(
-        layout.rows,
-        data.lanes,
-        scale,
-        e.clientX - rect.left,
-        e.clientY - rect.top + scrollTop,
-      );
-      useApp.getState().selectLane(h?.laneId ?? null);
+      const s = useApp.getState();
+      const x = e.clientX - rect.left;
+      const h = hitTest(layout.rows, data.lanes, scale, x, e.clientY - rect.top + scrollTop, s.shifts);
+      // A click pins the cursor there and selects what it hit (details in the inspector).
+      s.pin(scale.toT(x));
+      s.selectLane(h?.laneId ?? null);
+      s.select(h?.item ? { laneId: h.laneId, ...h.item } : null);
     }
   };
 
@@ -170,6 +186,8 @@ export function Timeline() {
                     lane={data.lanes[row.lane]}
                     selected={selectedLane === row.key}
                     onSelect={() => useApp.getState().selectLane(selectedLane === row.key ? null : row.key)}
+                    shift={shifts[row.key] ?? 0}
+                    nsPerPx={scale.nsPerPx}
                   />
                 </div>
               ),
@@ -206,6 +224,9 @@ interface PaintInputs {
   rows: Row[];
   scrollTop: number;
   cursor: number | null;
+  pinned: number | null;
+  shifts: Record<string, number>;
+  overlays: Overlays;
   selectedLane: string | null;
   size: { width: number; height: number };
   data: CurrentData;
@@ -226,7 +247,10 @@ function paint(c: Canvases, f: PaintInputs): void {
       lanes: f.data.lanes,
       memMax: f.data.memMax,
       cursor: f.cursor,
+      pinned: f.pinned,
       selectedLane: f.selectedLane,
+      shifts: f.shifts,
+      overlays: f.overlays,
     });
   }
   if (c.axis) drawAxis(prepare(c.axis, w, AXIS_HEIGHT, dpr), f.scale, f.originSec, w);

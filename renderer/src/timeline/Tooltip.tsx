@@ -6,6 +6,10 @@ import type { TimeScale } from "./timeScale";
 
 export interface Hit {
   laneId: string;
+  /** The span or marker under the pointer, if any. */
+  item: { kind: "span" | "marker"; index: number } | null;
+  /** The data time under the pointer on this lane (its shift removed). */
+  t: number;
   x: number;
   y: number;
   title: string;
@@ -19,15 +23,16 @@ export function hitTest(
   scale: TimeScale,
   x: number,
   yAbs: number,
+  shifts: Record<string, number> = {},
 ): Hit | null {
   const row = rows.find((r) => yAbs >= r.y && yAbs < r.y + r.h);
   if (!row || row.kind !== "lane") return null;
   const lane = lanes[row.lane];
   const local = yAbs - row.y;
-  const t = scale.toT(x);
+  const t = scale.toT(x) - (shifts[lane.data.info.id] ?? 0);
   const tol = 4 * scale.nsPerPx;
   const { markers, spans, strings } = lane.data;
-  const base = { laneId: lane.data.info.id, x, y: yAbs };
+  const base = { laneId: lane.data.info.id, x, y: yAbs, t };
   let best = -1;
   for (let i = lowerBound(markers.t, t - tol); i < markers.t.length && markers.t[i] <= t + tol; i++) {
     if (best < 0 || markers.kind[i] > markers.kind[best]) best = i;
@@ -35,6 +40,7 @@ export function hitTest(
   if (best >= 0 && (markers.kind[best] !== 0 || (local >= BAND_TOP && local <= BAND_TOP + BAND_HEIGHT))) {
     return {
       ...base,
+      item: { kind: "marker", index: best },
       title: strings[markers.name[best]],
       lines: [
         markerKindName[markers.kind[best] as MarkerKindValue],
@@ -64,6 +70,7 @@ export function hitTest(
       ].filter(Boolean);
       return {
         ...base,
+        item: { kind: "span", index: i },
         title: strings[spans.name[i]],
         lines: [
           formatDuration(spans.end[i] - spans.start[i]),
@@ -73,7 +80,7 @@ export function hitTest(
       };
     }
   }
-  return null;
+  return { ...base, item: null, title: "", lines: [] };
 }
 
 function argsLines(text: string): string[] {
@@ -90,6 +97,7 @@ function argsLines(text: string): string[] {
 }
 
 export function Tooltip({ hit, left }: { hit: Hit; originSec: number; left: number }) {
+  if (!hit.item) return null;
   return (
     <div className="tooltip" style={{ left: left + hit.x + 14, top: 8 }}>
       <div className="tooltip-title">{hit.title}</div>

@@ -12,7 +12,8 @@ import {
   type Row,
 } from "./layout";
 import { firstSpanReaching, isRestingPhase, lowerBound, samplesAt, spansAt, type LaneView } from "./laneView";
-import type { TimeScale } from "./timeScale";
+import { TimeScale } from "./timeScale";
+import { drawAnnotations, drawLaneOverlays, type Overlays } from "./overlays";
 
 export interface Frame {
   width: number;
@@ -25,7 +26,12 @@ export interface Frame {
   memMax: number;
   /** Pointer time (cursor line), or null. */
   cursor: number | null;
+  /** A pinned instant (drawn stronger than the pointer's). */
+  pinned: number | null;
   selectedLane: string | null;
+  /** Per-lane time shifts: a lane's data at t is drawn at t + shift. */
+  shifts: Record<string, number>;
+  overlays: Overlays;
 }
 
 const COLORS = {
@@ -85,15 +91,24 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
       ctx.fillStyle = COLORS.select;
       ctx.fillRect(0, y, f.width, row.h);
     }
-    drawMemory(ctx, f, lane, y);
-    drawSpans(ctx, f, lane, y);
-    drawMarkers(ctx, f, lane, y);
+    const shift = f.shifts[lane.data.info.id] ?? 0;
+    // A shifted lane is the same drawing seen through a view moved the other way.
+    const lf = shift ? { ...f, scale: new TimeScale({ start: f.scale.view.start - shift, end: f.scale.view.end - shift }, f.scale.width) } : f;
+    drawMemory(ctx, lf, lane, y);
+    drawSpans(ctx, lf, lane, y);
+    drawMarkers(ctx, lf, lane, y);
+    drawLaneOverlays(ctx, lf.scale, lane, y, f.overlays);
     ctx.fillStyle = COLORS.grid;
     ctx.fillRect(0, y + LANE_HEIGHT - 1, f.width, 1);
   }
-  if (f.cursor !== null) {
-    const x = Math.round(f.scale.toX(f.cursor)) + 0.5;
-    ctx.strokeStyle = COLORS.cursor;
+  drawAnnotations(ctx, f.scale, f.rows, f.lanes, f.scrollTop, f.height, f.overlays);
+  for (const [t, color] of [
+    [f.cursor, COLORS.cursor],
+    [f.pinned, "#ffd666"],
+  ] as const) {
+    if (t === null) continue;
+    const x = Math.round(f.scale.toX(t)) + 0.5;
+    ctx.strokeStyle = color;
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.moveTo(x, 0);

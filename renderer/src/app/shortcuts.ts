@@ -1,0 +1,53 @@
+import { useEffect } from "react";
+import { stepEvent } from "../inspector/queries";
+import { clampView } from "../timeline/timeScale";
+import { currentData } from "./current";
+import { useApp } from "./store";
+
+function typing(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+}
+
+/**
+ * App-wide keys (timeline navigation keys live in the timeline): `[`/`]` step to the
+ * previous/next event of the selected lane (with Shift: of all lanes), `N` writes a note at
+ * the pinned instant, Ctrl/Cmd+Z undoes a lane shift or clock alignment, Esc unpins.
+ */
+export function useShortcuts(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e)) return;
+      const s = useApp.getState();
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") {
+        if (s.undoShifts() !== null) e.preventDefault();
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "[" || e.key === "]" || e.key === "{" || e.key === "}") {
+        const all = e.shiftKey || !s.selectedLane;
+        const lanes = currentData()
+          .lanes.filter((l) => all || l.data.info.id === s.selectedLane)
+          .map((view) => ({ view, shift: s.shifts[view.data.info.id] ?? 0 }));
+        const from = s.pinned ?? s.cursor ?? s.view.start;
+        const t = stepEvent(lanes, from, e.key === "]" || e.key === "}" ? 1 : -1);
+        if (t === null) return;
+        s.pin(t);
+        if (t < s.view.start || t > s.view.end) {
+          const w = s.view.end - s.view.start;
+          s.setView(clampView({ start: t - w / 2, end: t + w / 2 }, s.bounds));
+        }
+        e.preventDefault();
+      } else if (e.key.toLowerCase() === "n" && s.current) {
+        s.setInspector("notes");
+        e.preventDefault();
+        requestAnimationFrame(() => (document.querySelector("[data-testid=note-text]") as HTMLTextAreaElement | null)?.focus());
+      } else if (e.key === "Escape") {
+        s.pin(null);
+        s.select(null);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+}

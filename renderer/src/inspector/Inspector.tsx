@@ -1,0 +1,29 @@
+import { useApp } from "../app/store";
+import { Details } from "./Details";
+import { Notes } from "./Notes";
+import { Readout } from "./Readout";
+
+const TABS = [
+  ["readout", "Readout"],
+  ["details", "Details"],
+  ["notes", "Notes"],
+] as const;
+
+/** The right-hand panel: what is under the cursor, what was clicked, and the notes. */
+export function Inspector() {
+  const tab = useApp((s) => s.inspector);
+  const count = useApp((s) => s.annotations.length);
+  return (
+    <aside className="inspector" data-testid="inspector">
+      <div className="tabs">
+        {TABS.map(([id, label]) => (
+          <button key={id} className={tab === id ? "active" : ""} onClick={() => useApp.getState().setInspector(id)}>
+            {label}
+            {id === "notes" && count ? ` (${count})` : ""}
+          </button>
+        ))}
+      </div>
+      <div className="inspector-body">{tab === "readout" ? <Readout /> : tab === "details" ? <Details /> : <Notes />}</div>
+    </aside>
+  );
+}

@@ -1,0 +1,70 @@
+import { useMemo } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { formatDuration } from "../../../shared/model/time";
+import { currentData } from "../app/current";
+import { useApp } from "../app/store";
+import { formatInstant } from "../timeline/axis";
+import { bytes, counterAt, parseArgs, phaseAt } from "./queries";
+
+/** For every rank at the cursor (or pinned) instant: phase, time in it, task, command, memory. */
+export function Readout() {
+  const { cursor, pinned, shifts, version, current } = useApp(
+    useShallow((s) => ({ cursor: s.cursor, pinned: s.pinned, shifts: s.shifts, version: s.dataVersion, current: s.current })),
+  );
+  const t = pinned ?? cursor;
+  const rows = useMemo(() => {
+    void version;
+    if (t === null) return [];
+    return currentData().lanes.map((lane) => {
+      const local = t - (shifts[lane.data.info.id] ?? 0);
+      const i = phaseAt(lane, local);
+      const { spans, strings } = lane.data;
+      const args = i >= 0 ? parseArgs(strings[spans.args[i]]) : {};
+      const mem = lane.memory.area.map((c) => [c.name, counterAt(c, local)] as const);
+      if (lane.memory.line) mem.push([lane.memory.line.name, counterAt(lane.memory.line, local)]);
+      return {
+        id: lane.data.info.id,
+        who: `${lane.data.info.node ?? lane.data.info.label}${lane.data.info.rank != null ? ` r${lane.data.info.rank}` : ""}`,
+        phase: i >= 0 ? strings[spans.name[i]] : "—",
+        inPhase: i >= 0 ? formatDuration(local - spans.start[i]) : "",
+        task: (args.taskId as string | undefined) ?? "",
+        command: (args.commandId as string | undefined) ?? "",
+        mem,
+      };
+    });
+  }, [t, shifts, version]);
+  if (t === null) return <div className="panel-empty">Move the pointer over the lanes; click to pin an instant.</div>;
+  return (
+    <div className="readout" data-testid="readout">
+      <div className="readout-time">
+        {pinned !== null ? "pinned " : ""}
+        {formatInstant(current?.originSec ?? 0, t)}
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th>rank</th>
+            <th>phase</th>
+            <th>in phase</th>
+            <th>task / command</th>
+            <th>memory</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <td>{r.who}</td>
+              <td>{r.phase}</td>
+              <td>{r.inPhase}</td>
+              <td>
+                {r.task}
+                {r.command ? ` / ${r.command}` : ""}
+              </td>
+              <td>{r.mem.map(([n, v]) => `${n.replace(/^mlx\./, "")} ${bytes(v)}`).join(" · ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { LANE_HEIGHT, BAND_TOP, BAND_HEIGHT, type Row } from "./layout";
+import { firstSpanReaching, type LaneView } from "./laneView";
+import type { TimeScale } from "./timeScale";
+
+export interface AnnotationMark {
+  id: string;
+  start: number;
+  end: number;
+  laneId: string | null;
+  text: string;
+  color: string;
+}
+
+/** What is drawn over the data: the selection, a highlighted task, annotations. */
+export interface Overlays {
+  selection: { laneId: string; kind: "span" | "marker"; index: number } | null;
+  /** `"taskId":"…"` as it appears in args text, or null. */
+  taskNeedle: string | null;
+  annotations: AnnotationMark[];
+}
+
+export const NO_OVERLAYS: Overlays = { selection: null, taskNeedle: null, annotations: [] };
+
+/** Outlines the selected span and every span of the highlighted task on this lane. */
+export function drawLaneOverlays(ctx: CanvasRenderingContext2D, scale: TimeScale, lane: LaneView, y: number, o: Overlays): void {
+  const { spans, markers, strings } = lane.data;
+  const id = lane.data.info.id;
+  if (o.taskNeedle) {
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 1.5;
+    for (let i = firstSpanReaching({ maxEnd: lane.maxEnd }, scale.view.start); i < spans.start.length && spans.start[i] <= scale.view.end; i++) {
+      if (spans.depth[i] || !strings[spans.args[i]].includes(o.taskNeedle)) continue;
+      const x0 = scale.toX(spans.start[i]);
+      ctx.strokeRect(x0, y + BAND_TOP - 1, Math.max(scale.toX(spans.end[i]) - x0, 2), BAND_HEIGHT + 2);
+    }
+  }
+  const sel = o.selection;
+  if (sel && sel.laneId === id) {
+    ctx.strokeStyle = "#ffd666";
+    ctx.lineWidth = 2;
+    if (sel.kind === "span" && sel.index < spans.start.length) {
+      const x0 = scale.toX(spans.start[sel.index]);
+      const top = spans.depth[sel.index] ? y + BAND_TOP + BAND_HEIGHT : y + BAND_TOP - 2;
+      ctx.strokeRect(x0 - 1, top, Math.max(scale.toX(spans.end[sel.index]) - x0 + 2, 3), spans.depth[sel.index] ? 7 : BAND_HEIGHT + 4);
+    } else if (sel.kind === "marker" && sel.index < markers.t.length) {
+      const x = scale.toX(markers.t[sel.index]);
+      ctx.strokeRect(x - 6, y + 1, 12, LANE_HEIGHT - 2);
+    }
+  }
+}
+
+/** Annotations: a line (instant) or a shaded band (range), across all lanes or on one. */
+export function drawAnnotations(
+  ctx: CanvasRenderingContext2D,
+  scale: TimeScale,
+  rows: Row[],
+  lanes: LaneView[],
+  scrollTop: number,
+  height: number,
+  o: Overlays,
+): void {
+  if (!o.annotations.length) return;
+  const laneRow = new Map<string, Row>();
+  for (const r of rows) if (r.kind === "lane") laneRow.set(lanes[r.lane].data.info.id, r);
+  ctx.font = "bold 11px system-ui, sans-serif";
+  ctx.textBaseline = "top";
+  for (const a of o.annotations) {
+    let top = 0;
+    let h = height;
+    if (a.laneId) {
+      const r = laneRow.get(a.laneId);
+      if (!r) continue;
+      top = r.y - scrollTop;
+      h = r.h;
+    }
+    const x0 = scale.toX(a.start);
+    const x1 = scale.toX(a.end);
+    if (x1 < -200 || x0 > scale.width + 10) continue;
+    ctx.globalAlpha = 0.18;
+    ctx.fillStyle = a.color;
+    if (x1 - x0 >= 1) ctx.fillRect(x0, top, x1 - x0, h);
+    ctx.globalAlpha = 1;
+    ctx.fillRect(Math.round(x0), top, 2, h);
+    if (x1 - x0 >= 1) ctx.fillRect(Math.round(x1) - 1, top, 2, h);
+    const label = a.text.length > 60 ? `${a.text.slice(0, 59)}…` : a.text;
+    const w = ctx.measureText(label).width + 8;
+    ctx.fillStyle = a.color;
+    ctx.fillRect(x0 + 2, top + 2, w, 16);
+    ctx.fillStyle = "#0d1117";
+    ctx.fillText(label, x0 + 6, top + 4);
+  }
+  ctx.textBaseline = "middle";
+}
