@@ -9,7 +9,9 @@ export async function loadAnnotations(datasetId: string): Promise<void> {
   useApp.getState().setAnnotations(rows);
 }
 
-export async function addAnnotation(a: Omit<AnnotationRow, "id" | "datasetId" | "createdAt">): Promise<AnnotationRow | null> {
+export async function addAnnotation(
+  a: Omit<AnnotationRow, "id" | "datasetId" | "createdAt">,
+): Promise<AnnotationRow | null> {
   const current = useApp.getState().current;
   if (!current) return null;
   const row: AnnotationRow = { ...a, id: crypto.randomUUID(), datasetId: current.id, createdAt: Date.now() };
@@ -18,7 +20,10 @@ export async function addAnnotation(a: Omit<AnnotationRow, "id" | "datasetId" | 
   return row;
 }
 
-export async function updateAnnotation(id: string, patch: Partial<Pick<AnnotationRow, "text" | "color" | "start" | "end" | "laneId">>): Promise<void> {
+export async function updateAnnotation(
+  id: string,
+  patch: Partial<Pick<AnnotationRow, "text" | "color" | "start" | "end" | "laneId">>,
+): Promise<void> {
   await db.annotations.update(id, patch);
   const current = useApp.getState().current;
   if (current) await loadAnnotations(current.id);
@@ -44,22 +49,33 @@ export function toSidecar(rows: AnnotationRow[], datasetName: string, originSec:
     format: "rankscope.annotations",
     version: 1,
     dataset: datasetName,
-    annotations: rows.map((r) => ({ startNs: ns(r.start), endNs: ns(r.end), lane: r.laneId, text: r.text, color: r.color })),
+    annotations: rows.map((r) => ({
+      startNs: ns(r.start),
+      endNs: ns(r.end),
+      lane: r.laneId,
+      text: r.text,
+      color: r.color,
+    })),
   };
 }
 
 /** Parses a sidecar against a dataset's origin; throws with a reason a person can act on. */
-export function fromSidecar(text: string, originSec: number): Omit<AnnotationRow, "id" | "datasetId" | "createdAt">[] {
+export function fromSidecar(
+  text: string,
+  originSec: number,
+): Omit<AnnotationRow, "id" | "datasetId" | "createdAt">[] {
   let doc: AnnotationSidecar;
   try {
     doc = JSON.parse(text) as AnnotationSidecar;
   } catch (e) {
     throw new Error(`not JSON: ${(e as Error).message}`);
   }
-  if (doc?.format !== "rankscope.annotations" || !Array.isArray(doc.annotations)) throw new Error('not a Rankscope annotations file (expected "format": "rankscope.annotations")');
+  if (doc?.format !== "rankscope.annotations" || !Array.isArray(doc.annotations))
+    throw new Error('not a Rankscope annotations file (expected "format": "rankscope.annotations")');
   const origin = BigInt(originSec) * 1_000_000_000n;
   return doc.annotations.map((a, i) => {
-    if (!/^-?\d+$/.test(a.startNs ?? "") || !/^-?\d+$/.test(a.endNs ?? "")) throw new Error(`annotation ${i + 1}: startNs/endNs must be decimal nanoseconds`);
+    if (!/^-?\d+$/.test(a.startNs ?? "") || !/^-?\d+$/.test(a.endNs ?? ""))
+      throw new Error(`annotation ${i + 1}: startNs/endNs must be decimal nanoseconds`);
     return {
       start: Number(BigInt(a.startNs) - origin),
       end: Number(BigInt(a.endNs) - origin),

@@ -41,7 +41,9 @@ export function useShortcuts(): void {
       } else if (e.key.toLowerCase() === "n" && s.current) {
         s.setInspector("notes");
         e.preventDefault();
-        requestAnimationFrame(() => (document.querySelector("[data-testid=note-text]") as HTMLTextAreaElement | null)?.focus());
+        requestAnimationFrame(() =>
+          (document.querySelector("[data-testid=note-text]") as HTMLTextAreaElement | null)?.focus(),
+        );
       } else if (e.key === "Escape") {
         s.pin(null);
         s.select(null);

@@ -81,7 +81,9 @@ export const useApp = create<AppState>()((set) => ({
     set((s) => ({
       current,
       dataVersion: s.dataVersion + 1,
-      ...(current?.id !== s.current?.id ? { shifts: {}, shiftHistory: [], selection: null, pinned: null, highlightTask: null } : {}),
+      ...(current?.id !== s.current?.id
+        ? { shifts: {}, shiftHistory: [], selection: null, pinned: null, highlightTask: null }
+        : {}),
     })),
 
   ingest: idleIngest,
@@ -108,7 +110,8 @@ export const useApp = create<AppState>()((set) => ({
   pin: (pinned) => set({ pinned }),
   select: (selection) => set(selection ? { selection, inspector: "details" } : { selection }),
   setHighlightTask: (highlightTask) => set({ highlightTask }),
-  applyShifts: (next, label) => set((s) => ({ shifts: next, shiftHistory: [...s.shiftHistory.slice(-49), { shifts: s.shifts, label }] })),
+  applyShifts: (next, label) =>
+    set((s) => ({ shifts: next, shiftHistory: [...s.shiftHistory.slice(-49), { shifts: s.shifts, label }] })),
   undoShifts: () => {
     let label: string | null = null;
     set((s) => {

@@ -1,4 +1,5 @@
-import { useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import { ExportDialog } from "../export/ExportDialog";
 import { importDemo, importFiles, importPaths } from "../app/actions";
 import { useApp } from "../app/store";
 import { host } from "../host";
@@ -11,6 +12,18 @@ export function Toolbar() {
   const folderInput = useRef<HTMLInputElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const current = useApp((s) => s.current);
+  const [exporting, setExporting] = useState(false);
+  useEffect(() => host.onMenu("export-png", () => setExporting(true)), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "e" && useApp.getState().current) {
+        e.preventDefault();
+        setExporting(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   const openFolder = async () => {
     if (host.openFolderDialog) {
       const paths = await host.openFolderDialog();
@@ -35,6 +48,15 @@ export function Toolbar() {
       >
         Fit
       </button>
+      <button
+        disabled={!current}
+        onClick={() => setExporting(true)}
+        title="Export an annotated picture (Ctrl+E)"
+        data-testid="export-png"
+      >
+        Export PNG…
+      </button>
+      {exporting && <ExportDialog onClose={() => setExporting(false)} />}
       <input
         ref={folderInput}
         type="file"

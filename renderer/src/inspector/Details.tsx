@@ -15,9 +15,12 @@ const FLAG_TEXT: [number, string][] = [
 
 /** Every field of the clicked span or marker, its source file and line, and memory then. */
 export function Details() {
-  const { selection, current, version } = useApp(useShallow((s) => ({ selection: s.selection, current: s.current, version: s.dataVersion })));
+  const { selection, current, version } = useApp(
+    useShallow((s) => ({ selection: s.selection, current: s.current, version: s.dataVersion })),
+  );
   void version;
-  if (!selection || !current) return <div className="panel-empty">Click a span or marker to see all its fields.</div>;
+  if (!selection || !current)
+    return <div className="panel-empty">Click a span or marker to see all its fields.</div>;
   const lane = currentData().lanes.find((l) => l.data.info.id === selection.laneId);
   if (!lane) return null;
   const { spans, markers, strings } = lane.data;
@@ -48,7 +51,8 @@ export function Details() {
             <dd>{formatDuration(spans.end[i] - spans.start[i])}</dd>
           </>
         )}
-        {isSpan && FLAG_TEXT.filter(([f]) => spans.flags[i] & f).map(([, text]) => <dd key={text}>{text}</dd>)}
+        {isSpan &&
+          FLAG_TEXT.filter(([f]) => spans.flags[i] & f).map(([, text]) => <dd key={text}>{text}</dd>)}
         {Object.entries(args).map(([k, v]) => (
           <FragmentRow key={k} k={k} v={v} />
         ))}
@@ -62,7 +66,11 @@ export function Details() {
         ))}
       </dl>
       {taskId && (
-        <button onClick={() => useApp.getState().setHighlightTask(useApp.getState().highlightTask === taskId ? null : taskId)}>
+        <button
+          onClick={() =>
+            useApp.getState().setHighlightTask(useApp.getState().highlightTask === taskId ? null : taskId)
+          }
+        >
           Highlight {taskId} on every rank
         </button>
       )}

@@ -17,13 +17,19 @@ export function Inspector() {
     <aside className="inspector" data-testid="inspector">
       <div className="tabs">
         {TABS.map(([id, label]) => (
-          <button key={id} className={tab === id ? "active" : ""} onClick={() => useApp.getState().setInspector(id)}>
+          <button
+            key={id}
+            className={tab === id ? "active" : ""}
+            onClick={() => useApp.getState().setInspector(id)}
+          >
             {label}
             {id === "notes" && count ? ` (${count})` : ""}
           </button>
         ))}
       </div>
-      <div className="inspector-body">{tab === "readout" ? <Readout /> : tab === "details" ? <Details /> : <Notes />}</div>
+      <div className="inspector-body">
+        {tab === "readout" ? <Readout /> : tab === "details" ? <Details /> : <Notes />}
+      </div>
     </aside>
   );
 }

@@ -1,7 +1,13 @@
 import { useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { formatDuration } from "../../../shared/model/time";
-import { addAnnotation, deleteAnnotation, fromSidecar, toSidecar, updateAnnotation } from "../app/annotations";
+import {
+  addAnnotation,
+  deleteAnnotation,
+  fromSidecar,
+  toSidecar,
+  updateAnnotation,
+} from "../app/annotations";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { host } from "../host";
@@ -13,7 +19,14 @@ export const NOTE_COLORS = ["#ffd666", "#ff7b72", "#7ee787", "#79c0ff", "#d2a8ff
 /** Annotations: add at the pinned instant or over the visible range, edit, jump, export. */
 export function Notes() {
   const { annotations, current, pinned, cursor, view, selectedLane } = useApp(
-    useShallow((s) => ({ annotations: s.annotations, current: s.current, pinned: s.pinned, cursor: s.cursor, view: s.view, selectedLane: s.selectedLane })),
+    useShallow((s) => ({
+      annotations: s.annotations,
+      current: s.current,
+      pinned: s.pinned,
+      cursor: s.cursor,
+      view: s.view,
+      selectedLane: s.selectedLane,
+    })),
   );
   const [text, setText] = useState("");
   const [color, setColor] = useState(NOTE_COLORS[0]);
@@ -23,7 +36,8 @@ export function Notes() {
   const fileInput = useRef<HTMLInputElement>(null);
   if (!current) return null;
   const at = pinned ?? cursor ?? (view.start + view.end) / 2;
-  const laneLabel = (id: string | null) => (id ? (currentData().lanes.find((l) => l.data.info.id === id)?.data.info.label ?? id) : "all lanes");
+  const laneLabel = (id: string | null) =>
+    id ? (currentData().lanes.find((l) => l.data.info.id === id)?.data.info.label ?? id) : "all lanes";
   const add = async () => {
     if (!text.trim()) return;
     const span = view.end - view.start;
@@ -60,13 +74,27 @@ export function Notes() {
         />
         <div className="note-options">
           {NOTE_COLORS.map((c) => (
-            <button type="button" key={c} className={`color ${c === color ? "active" : ""}`} style={{ background: c }} onClick={() => setColor(c)} aria-label={`colour ${c}`} />
+            <button
+              type="button"
+              key={c}
+              className={`color ${c === color ? "active" : ""}`}
+              style={{ background: c }}
+              onClick={() => setColor(c)}
+              aria-label={`colour ${c}`}
+            />
           ))}
           <label>
-            <input type="checkbox" checked={range} onChange={(e) => setRange(e.currentTarget.checked)} /> range (middle of view)
+            <input type="checkbox" checked={range} onChange={(e) => setRange(e.currentTarget.checked)} />{" "}
+            range (middle of view)
           </label>
           <label title={selectedLane ? "" : "Select a lane first"}>
-            <input type="checkbox" checked={onLane} disabled={!selectedLane} onChange={(e) => setOnLane(e.currentTarget.checked)} /> on the selected lane only
+            <input
+              type="checkbox"
+              checked={onLane}
+              disabled={!selectedLane}
+              onChange={(e) => setOnLane(e.currentTarget.checked)}
+            />{" "}
+            on the selected lane only
           </label>
           <button type="submit" data-testid="note-add">
             Add note
@@ -112,7 +140,12 @@ export function Notes() {
       <div className="note-io">
         <button
           disabled={!annotations.length}
-          onClick={() => void host.saveJson(JSON.stringify(toSidecar(annotations, current.name, current.originSec), null, 2), `${current.name}.annotations.json`)}
+          onClick={() =>
+            void host.saveJson(
+              JSON.stringify(toSidecar(annotations, current.name, current.originSec), null, 2),
+              `${current.name}.annotations.json`,
+            )
+          }
         >
           Export notes…
         </button>

@@ -9,7 +9,13 @@ import { bytes, counterAt, parseArgs, phaseAt } from "./queries";
 /** For every rank at the cursor (or pinned) instant: phase, time in it, task, command, memory. */
 export function Readout() {
   const { cursor, pinned, shifts, version, current } = useApp(
-    useShallow((s) => ({ cursor: s.cursor, pinned: s.pinned, shifts: s.shifts, version: s.dataVersion, current: s.current })),
+    useShallow((s) => ({
+      cursor: s.cursor,
+      pinned: s.pinned,
+      shifts: s.shifts,
+      version: s.dataVersion,
+      current: s.current,
+    })),
   );
   const t = pinned ?? cursor;
   const rows = useMemo(() => {
@@ -33,7 +39,8 @@ export function Readout() {
       };
     });
   }, [t, shifts, version]);
-  if (t === null) return <div className="panel-empty">Move the pointer over the lanes; click to pin an instant.</div>;
+  if (t === null)
+    return <div className="panel-empty">Move the pointer over the lanes; click to pin an instant.</div>;
   return (
     <div className="readout" data-testid="readout">
       <div className="readout-time">

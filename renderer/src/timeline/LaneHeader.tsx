@@ -8,7 +8,16 @@ export function parseOffset(text: string): number | null {
   const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|min)?\s*$/i.exec(text);
   if (!m) return null;
   const unit = (m[2] ?? "ns").toLowerCase();
-  const k = unit === "ns" ? 1 : unit === "us" || unit === "µs" ? 1e3 : unit === "ms" ? 1e6 : unit === "s" ? 1e9 : 60e9;
+  const k =
+    unit === "ns"
+      ? 1
+      : unit === "us" || unit === "µs"
+        ? 1e3
+        : unit === "ms"
+          ? 1e6
+          : unit === "s"
+            ? 1e9
+            : 60e9;
   return Number(m[1]) * k;
 }
 
@@ -24,13 +33,35 @@ function setShift(laneId: string, ns: number, label: string): void {
  * Who the lane is: node, rank/world size, layers, and whether it is stuck. Alt+drag (or
  * Shift+drag) shifts the lane in time; the offset badge edits or clears the shift.
  */
-export function LaneHeader({ lane, selected, onSelect, shift, nsPerPx }: { lane: LaneView; selected: boolean; onSelect(): void; shift: number; nsPerPx: number }) {
+export function LaneHeader({
+  lane,
+  selected,
+  onSelect,
+  shift,
+  nsPerPx,
+}: {
+  lane: LaneView;
+  selected: boolean;
+  onSelect(): void;
+  shift: number;
+  nsPerPx: number;
+}) {
   const info = lane.data.info;
   const drag = useRef<{ x: number; shift0: number; moved: boolean } | null>(null);
-  const rank = info.rank != null ? `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}` : null;
-  const layers = info.layers ? `layers ${info.layers.start}–${info.layers.end} of ${info.layers.total}` : null;
+  const rank =
+    info.rank != null ? `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}` : null;
+  const layers = info.layers
+    ? `layers ${info.layers.start}–${info.layers.end} of ${info.layers.total}`
+    : null;
   const dead = info.state?.processAlive === false;
-  const title = [info.label, info.runnerId && `runner ${info.runnerId}`, info.modelId, info.pid != null && `pid ${info.pid}`, info.device, "Alt+drag to shift this lane in time"]
+  const title = [
+    info.label,
+    info.runnerId && `runner ${info.runnerId}`,
+    info.modelId,
+    info.pid != null && `pid ${info.pid}`,
+    info.device,
+    "Alt+drag to shift this lane in time",
+  ]
     .filter(Boolean)
     .join("\n");
   return (
@@ -79,7 +110,10 @@ export function LaneHeader({ lane, selected, onSelect, shift, nsPerPx }: { lane:
             title="Time shift of this lane: click to edit, empty to clear (Ctrl+Z undoes)"
             onClick={(e) => {
               e.stopPropagation();
-              const text = prompt(`Shift ${info.label} by (e.g. 12ms, -3.5s; empty clears):`, formatDuration(shift).replace(" ", ""));
+              const text = prompt(
+                `Shift ${info.label} by (e.g. 12ms, -3.5s; empty clears):`,
+                formatDuration(shift).replace(" ", ""),
+              );
               if (text === null) return;
               const ns = text.trim() ? parseOffset(text.replace("µ", "u")) : 0;
               if (ns !== null) setShift(info.id, ns, `shift ${info.label}`);
@@ -94,7 +128,11 @@ export function LaneHeader({ lane, selected, onSelect, shift, nsPerPx }: { lane:
         {layers && <span className="lane-layers">{layers}</span>}
         {!layers && info.device && <span className="lane-layers">{info.device}</span>}
         {lane.open && (
-          <span className="badge badge-open" data-testid="open-phase" title={`Still in ${lane.open.name} at the end of the data`}>
+          <span
+            className="badge badge-open"
+            data-testid="open-phase"
+            title={`Still in ${lane.open.name} at the end of the data`}
+          >
             open: {lane.open.name} {formatDuration(lane.open.end - lane.open.start)}
           </span>
         )}

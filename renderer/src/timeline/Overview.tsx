@@ -13,10 +13,14 @@ const HEIGHT = 36;
  * current window drawn on top. Drag the window to pan; drag elsewhere to select a new one.
  */
 export function Overview({ left }: { left: number }) {
-  const { view, bounds, version } = useApp(useShallow((s) => ({ view: s.view, bounds: s.bounds, version: s.dataVersion })));
+  const { view, bounds, version } = useApp(
+    useShallow((s) => ({ view: s.view, bounds: s.bounds, version: s.dataVersion })),
+  );
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const backdrop = useRef<{ key: string; image: ImageData | null }>({ key: "", image: null });
-  const drag = useRef<{ mode: "move" | "select"; x0: number; view0: { start: number; end: number } } | null>(null);
+  const drag = useRef<{ mode: "move" | "select"; x0: number; view0: { start: number; end: number } } | null>(
+    null,
+  );
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -42,7 +46,12 @@ export function Overview({ left }: { left: number }) {
           if (spans.depth[i]) continue;
           const x0 = full.toX(spans.start[i]);
           ctx.fillStyle = spanColor(lane.data.strings[spans.name[i]]);
-          ctx.fillRect(x0, li * rowH, Math.max(full.toX(spans.end[i]) - x0, 0.5), Math.max(rowH - (rowH > 3 ? 1 : 0), 0.5));
+          ctx.fillRect(
+            x0,
+            li * rowH,
+            Math.max(full.toX(spans.end[i]) - x0, 0.5),
+            Math.max(rowH - (rowH > 3 ? 1 : 0), 0.5),
+          );
         }
       });
       backdrop.current = { key, image: ctx.getImageData(0, 0, canvas.width, canvas.height) };
@@ -82,8 +91,10 @@ export function Overview({ left }: { left: number }) {
           const s = useApp.getState();
           const t0 = toT(d.x0);
           const t = toT(e.clientX);
-          if (d.mode === "move") s.setView(clampView({ start: d.view0.start + t - t0, end: d.view0.end + t - t0 }, s.bounds));
-          else if (Math.abs(e.clientX - d.x0) > 3) s.setView(clampView({ start: Math.min(t0, t), end: Math.max(t0, t) }, s.bounds));
+          if (d.mode === "move")
+            s.setView(clampView({ start: d.view0.start + t - t0, end: d.view0.end + t - t0 }, s.bounds));
+          else if (Math.abs(e.clientX - d.x0) > 3)
+            s.setView(clampView({ start: Math.min(t0, t), end: Math.max(t0, t) }, s.bounds));
         }}
         onPointerUp={(e) => {
           const d = drag.current;

@@ -3,7 +3,7 @@ import { useShallow } from "zustand/react/shallow";
 import { currentData, type CurrentData } from "../app/current";
 import { useApp } from "../app/store";
 import { recordPaint } from "../app/testHooks";
-import { axisTicks } from "./axis";
+import { drawAxisTicks } from "./axisDraw";
 import { drawTimeline } from "./draw";
 import { LaneHeader } from "./LaneHeader";
 import { Overview } from "./Overview";
@@ -18,7 +18,19 @@ export const HEADER_WIDTH = 240;
 const AXIS_HEIGHT = 28;
 
 export function Timeline() {
-  const { view, bounds, cursor, selectedLane, dataVersion, current, pinned, shifts, selection, highlightTask, annotations } = useApp(
+  const {
+    view,
+    bounds,
+    cursor,
+    selectedLane,
+    dataVersion,
+    current,
+    pinned,
+    shifts,
+    selection,
+    highlightTask,
+    annotations,
+  } = useApp(
     useShallow((s) => ({
       pinned: s.pinned,
       shifts: s.shifts,
@@ -253,7 +265,7 @@ function paint(c: Canvases, f: PaintInputs): void {
       overlays: f.overlays,
     });
   }
-  if (c.axis) drawAxis(prepare(c.axis, w, AXIS_HEIGHT, dpr), f.scale, f.originSec, w);
+  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), f.scale, f.originSec, w, AXIS_HEIGHT);
   recordPaint(performance.now() - t0, f.data.lanes.length > 0);
 }
 
@@ -269,21 +281,4 @@ function prepare(canvas: HTMLCanvasElement, w: number, h: number, dpr: number): 
   const ctx = canvas.getContext("2d")!;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   return ctx;
-}
-
-function drawAxis(ctx: CanvasRenderingContext2D, scale: TimeScale, originSec: number, w: number): void {
-  ctx.fillStyle = "#1b2128";
-  ctx.fillRect(0, 0, w, AXIS_HEIGHT);
-  ctx.fillStyle = "#8b96a3";
-  ctx.strokeStyle = "#3a444f";
-  ctx.font = "11px system-ui, sans-serif";
-  ctx.textBaseline = "middle";
-  for (const tick of axisTicks(scale, originSec, Math.max(2, Math.floor(w / 130)))) {
-    const x = Math.round(scale.toX(tick.t)) + 0.5;
-    ctx.beginPath();
-    ctx.moveTo(x, AXIS_HEIGHT - 8);
-    ctx.lineTo(x, AXIS_HEIGHT);
-    ctx.stroke();
-    ctx.fillText(tick.label, x + 3, AXIS_HEIGHT / 2 - 2);
-  }
 }

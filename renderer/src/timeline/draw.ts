@@ -93,7 +93,15 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
     }
     const shift = f.shifts[lane.data.info.id] ?? 0;
     // A shifted lane is the same drawing seen through a view moved the other way.
-    const lf = shift ? { ...f, scale: new TimeScale({ start: f.scale.view.start - shift, end: f.scale.view.end - shift }, f.scale.width) } : f;
+    const lf = shift
+      ? {
+          ...f,
+          scale: new TimeScale(
+            { start: f.scale.view.start - shift, end: f.scale.view.end - shift },
+            f.scale.width,
+          ),
+        }
+      : f;
     drawMemory(ctx, lf, lane, y);
     drawSpans(ctx, lf, lane, y);
     drawMarkers(ctx, lf, lane, y);

@@ -22,13 +22,23 @@ export interface Overlays {
 export const NO_OVERLAYS: Overlays = { selection: null, taskNeedle: null, annotations: [] };
 
 /** Outlines the selected span and every span of the highlighted task on this lane. */
-export function drawLaneOverlays(ctx: CanvasRenderingContext2D, scale: TimeScale, lane: LaneView, y: number, o: Overlays): void {
+export function drawLaneOverlays(
+  ctx: CanvasRenderingContext2D,
+  scale: TimeScale,
+  lane: LaneView,
+  y: number,
+  o: Overlays,
+): void {
   const { spans, markers, strings } = lane.data;
   const id = lane.data.info.id;
   if (o.taskNeedle) {
     ctx.strokeStyle = "#fff";
     ctx.lineWidth = 1.5;
-    for (let i = firstSpanReaching({ maxEnd: lane.maxEnd }, scale.view.start); i < spans.start.length && spans.start[i] <= scale.view.end; i++) {
+    for (
+      let i = firstSpanReaching({ maxEnd: lane.maxEnd }, scale.view.start);
+      i < spans.start.length && spans.start[i] <= scale.view.end;
+      i++
+    ) {
       if (spans.depth[i] || !strings[spans.args[i]].includes(o.taskNeedle)) continue;
       const x0 = scale.toX(spans.start[i]);
       ctx.strokeRect(x0, y + BAND_TOP - 1, Math.max(scale.toX(spans.end[i]) - x0, 2), BAND_HEIGHT + 2);
@@ -41,7 +51,12 @@ export function drawLaneOverlays(ctx: CanvasRenderingContext2D, scale: TimeScale
     if (sel.kind === "span" && sel.index < spans.start.length) {
       const x0 = scale.toX(spans.start[sel.index]);
       const top = spans.depth[sel.index] ? y + BAND_TOP + BAND_HEIGHT : y + BAND_TOP - 2;
-      ctx.strokeRect(x0 - 1, top, Math.max(scale.toX(spans.end[sel.index]) - x0 + 2, 3), spans.depth[sel.index] ? 7 : BAND_HEIGHT + 4);
+      ctx.strokeRect(
+        x0 - 1,
+        top,
+        Math.max(scale.toX(spans.end[sel.index]) - x0 + 2, 3),
+        spans.depth[sel.index] ? 7 : BAND_HEIGHT + 4,
+      );
     } else if (sel.kind === "marker" && sel.index < markers.t.length) {
       const x = scale.toX(markers.t[sel.index]);
       ctx.strokeRect(x - 6, y + 1, 12, LANE_HEIGHT - 2);
@@ -84,10 +99,12 @@ export function drawAnnotations(
     if (x1 - x0 >= 1) ctx.fillRect(Math.round(x1) - 1, top, 2, h);
     const label = a.text.length > 60 ? `${a.text.slice(0, 59)}…` : a.text;
     const w = ctx.measureText(label).width + 8;
+    // Keep the label inside the picture: left of the line when it would run off the right.
+    const lx = x0 + 2 + w > scale.width ? Math.max(0, x0 - 2 - w) : x0 + 2;
     ctx.fillStyle = a.color;
-    ctx.fillRect(x0 + 2, top + 2, w, 16);
+    ctx.fillRect(lx, top + 2, w, 16);
     ctx.fillStyle = "#0d1117";
-    ctx.fillText(label, x0 + 6, top + 4);
+    ctx.fillText(label, lx + 4, top + 4);
   }
   ctx.textBaseline = "middle";
 }

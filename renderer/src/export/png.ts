@@ -1,0 +1,151 @@
+import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
+import { formatDuration } from "../../../shared/model/time";
+import type { AnnotationRow, DatasetRow } from "../db/db";
+import { formatInstant } from "../timeline/axis";
+import { drawAxisTicks } from "../timeline/axisDraw";
+import { drawTimeline } from "../timeline/draw";
+import { buildRows, GROUP_HEIGHT } from "../timeline/layout";
+import type { LaneView } from "../timeline/laneView";
+import { TimeScale, type View } from "../timeline/timeScale";
+
+export interface PngOptions {
+  dataset: DatasetRow;
+  lanes: LaneView[];
+  annotations: AnnotationRow[];
+  shifts: Record<string, number>;
+  memMax: number;
+  range: View;
+  /** CSS pixels of the whole picture. */
+  width: number;
+  pixelRatio: number;
+}
+
+const HEADER = 240;
+const CAPTION = 46;
+const LEGEND = 22;
+const AXIS = 26;
+
+/**
+ * Draws an annotated picture of a time range, every lane included, with the same drawing
+ * code as the screen: caption (dataset and range), legend, axis, lane headers, lanes and
+ * annotations. Returns the canvas; `toPng` encodes it.
+ */
+export function renderPicture(o: PngOptions): HTMLCanvasElement {
+  const { rows, height: lanesHeight } = buildRows(o.lanes.map((l) => l.data.info));
+  const width = Math.max(480, Math.round(o.width));
+  const plot = width - HEADER;
+  const height = CAPTION + LEGEND + AXIS + lanesHeight;
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(width * o.pixelRatio);
+  canvas.height = Math.round(height * o.pixelRatio);
+  const ctx = canvas.getContext("2d")!;
+  ctx.scale(o.pixelRatio, o.pixelRatio);
+  ctx.fillStyle = "#14181d";
+  ctx.fillRect(0, 0, width, height);
+
+  // Caption: what and when.
+  ctx.fillStyle = "#e6edf3";
+  ctx.font = "bold 15px system-ui, sans-serif";
+  ctx.textBaseline = "top";
+  ctx.fillText(`Rankscope · ${o.dataset.name}`, 10, 8);
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.fillStyle = "#8b96a3";
+  const { originSec } = o.dataset;
+  ctx.fillText(
+    `${formatInstant(originSec, o.range.start)} → ${formatInstant(originSec, o.range.end)}  (${formatDuration(o.range.end - o.range.start)}, ${o.lanes.length} lanes)`,
+    10,
+    28,
+  );
+
+  // Legend of the phase families present.
+  const families = new Set<PhaseFamily>();
+  for (const l of o.lanes)
+    for (const n of new Set(l.data.spans.name)) families.add(phaseFamily(l.data.strings[n]));
+  let x = 10;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  for (const f of families) {
+    ctx.fillStyle = FAMILY_COLORS[f];
+    ctx.fillRect(x, CAPTION + 6, 12, 10);
+    ctx.fillStyle = "#c9d1d9";
+    ctx.fillText(FAMILY_LABELS[f], x + 16, CAPTION + 11);
+    x += 24 + ctx.measureText(FAMILY_LABELS[f]).width;
+  }
+
+  const scale = new TimeScale(o.range, plot);
+  ctx.save();
+  ctx.translate(HEADER, CAPTION + LEGEND);
+  drawAxisTicks(ctx, scale, originSec, plot, AXIS);
+  ctx.translate(0, AXIS);
+  ctx.beginPath();
+  ctx.rect(0, 0, plot, lanesHeight);
+  ctx.clip();
+  drawTimeline(ctx, {
+    width: plot,
+    height: lanesHeight,
+    scale,
+    rows,
+    scrollTop: 0,
+    lanes: o.lanes,
+    memMax: o.memMax,
+    cursor: null,
+    pinned: null,
+    selectedLane: null,
+    shifts: o.shifts,
+    overlays: { selection: null, taskNeedle: null, annotations: o.annotations },
+  });
+  ctx.restore();
+
+  // Lane headers, as on screen.
+  const top = CAPTION + LEGEND + AXIS;
+  ctx.fillStyle = "#1b2128";
+  ctx.fillRect(0, top, HEADER, lanesHeight);
+  for (const r of rows) {
+    const y = top + r.y;
+    if (r.kind === "group") {
+      ctx.fillStyle = "#222a33";
+      ctx.fillRect(0, y, HEADER, GROUP_HEIGHT);
+      ctx.fillStyle = "#e6edf3";
+      ctx.font = "bold 12px system-ui, sans-serif";
+      ctx.fillText(r.label, 8, y + GROUP_HEIGHT / 2);
+      continue;
+    }
+    const info = o.lanes[r.lane].data.info;
+    ctx.font = "bold 12px system-ui, sans-serif";
+    ctx.fillStyle = "#e6edf3";
+    const node = info.node ?? info.label;
+    ctx.fillText(node, 8, y + 12);
+    if (info.rank != null) {
+      ctx.fillStyle = "#58a6ff";
+      ctx.font = "12px system-ui, sans-serif";
+      ctx.fillText(
+        `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}`,
+        14 + ctx.measureText(node).width + 8,
+        y + 12,
+      );
+    }
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.fillStyle = "#8b96a3";
+    const open = o.lanes[r.lane].open;
+    const shift = o.shifts[info.id];
+    const line2 = [
+      info.layers ? `layers ${info.layers.start}–${info.layers.end} of ${info.layers.total}` : info.device,
+      open ? `open: ${open.name} ${formatDuration(open.end - open.start)}` : null,
+      shift ? `shift ${shift > 0 ? "+" : ""}${formatDuration(shift)}` : null,
+    ]
+      .filter(Boolean)
+      .join(" · ");
+    ctx.fillText(line2, 8, y + 30);
+    ctx.fillStyle = "#2d3640";
+    ctx.fillRect(0, y + r.h - 1, HEADER, 1);
+  }
+  ctx.fillStyle = "#2d3640";
+  ctx.fillRect(HEADER - 1, top, 1, lanesHeight);
+  return canvas;
+}
+
+export async function toPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
+  const blob = await new Promise<Blob | null>((ok) => canvas.toBlob(ok, "image/png"));
+  if (!blob) throw new Error("the picture could not be encoded as PNG (too large?)");
+  return new Uint8Array(await blob.arrayBuffer());
+}
