@@ -47,7 +47,7 @@ export async function generateCluster(
       endLayer: Math.round((80 * (rank + 1)) / world),
       nLayers: 80,
     };
-    let active = 36 * GiB * (1 / world) + 0.5 * GiB;
+    const active = 36 * GiB * (1 / world) + 0.5 * GiB;
     let cache = 0.2 * GiB;
     let peak = active + cache;
     let t = START_US;
