@@ -61,7 +61,13 @@ function levelRange(extent: number, gap: number): number[] {
   return out;
 }
 
-function bucketLevel(k: number, t: Float64Array, lo: Float64Array, hi: Float64Array, last: Float64Array): CounterLevel {
+function bucketLevel(
+  k: number,
+  t: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+  last: Float64Array,
+): CounterLevel {
   const w = 2 ** k;
   const ot = f64();
   const omin = f64();
@@ -116,7 +122,10 @@ function mergeLevel(k: number, s: SpanSource): SpanLevel {
   const w = 2 ** k;
   const out = { start: f64(), end: f64(), name: u32(), depth: u8(), flags: u8(), count: u32() };
   // One open blob per depth: merging never crosses depths.
-  const blobs = new Map<number, { start: number; end: number; flags: number; count: number; durs: Map<number, number> }>();
+  const blobs = new Map<
+    number,
+    { start: number; end: number; flags: number; count: number; durs: Map<number, number> }
+  >();
   const flush = (d: number) => {
     const b = blobs.get(d);
     if (!b) return;
@@ -153,7 +162,13 @@ function mergeLevel(k: number, s: SpanSource): SpanLevel {
       continue;
     }
     flush(d);
-    blobs.set(d, { start: s.start[i], end: s.end[i], flags: s.flags[i], count: s.count[i], durs: new Map([[s.name[i], dur]]) });
+    blobs.set(d, {
+      start: s.start[i],
+      end: s.end[i],
+      flags: s.flags[i],
+      count: s.count[i],
+      durs: new Map([[s.name[i], dur]]),
+    });
   }
   for (const d of [...blobs.keys()]) flush(d);
   // Flushing per depth can leave starts out of order across depths: sort once.

@@ -100,7 +100,11 @@ export class TimeBase {
   fromIso(text: string): number | null {
     // Fast path for the common UTC form: records of one second share the date-time prefix,
     // so only the fraction is parsed per record (the regex below costs ~10x more).
-    if (text.length >= 20 && text.charCodeAt(10) === 84 /* T */ && (text.endsWith("+00:00") || text.endsWith("Z"))) {
+    if (
+      text.length >= 20 &&
+      text.charCodeAt(10) === 84 /* T */ &&
+      (text.endsWith("+00:00") || text.endsWith("Z"))
+    ) {
       const prefix = text.slice(0, 19);
       const tail = text.length - (text.endsWith("Z") ? 1 : 6);
       let fracNs = 0;

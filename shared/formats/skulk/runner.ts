@@ -147,7 +147,14 @@ export class SkulkCollector {
       state.lane.mergeInfo(info);
     }
     const l = state.lane.info;
-    state.complete = l.node != null && l.rank != null && l.worldSize != null && l.instanceId != null && l.modelId != null && l.layers != null && l.pid != null;
+    state.complete =
+      l.node != null &&
+      l.rank != null &&
+      l.worldSize != null &&
+      l.instanceId != null &&
+      l.modelId != null &&
+      l.layers != null &&
+      l.pid != null;
     return state;
   }
 
@@ -185,7 +192,16 @@ export class SkulkCollector {
     if (raw.taskId != null) args.taskId = raw.taskId;
     if (raw.commandId != null) args.commandId = raw.commandId;
     args.event = event;
-    state.entries.push({ t, phase, event, args, line, file: this.file, detail: str(raw.detail), mem: this.snapshotValues(raw.mlxMemory, t) });
+    state.entries.push({
+      t,
+      phase,
+      event,
+      args,
+      line,
+      file: this.file,
+      detail: str(raw.detail),
+      mem: this.snapshotValues(raw.mlxMemory, t),
+    });
     return true;
   }
 
@@ -267,7 +283,8 @@ function replay(state: RunnerState): void {
   state.entries = [];
   for (const e of entries) {
     if (!e.mem) continue;
-    for (let i = 0; i < MLX_COUNTERS.length; i++) if (!Number.isNaN(e.mem[i + 1])) lane.counter(MLX_COUNTERS[i][1], e.mem[0], e.mem[i + 1]);
+    for (let i = 0; i < MLX_COUNTERS.length; i++)
+      if (!Number.isNaN(e.mem[i + 1])) lane.counter(MLX_COUNTERS[i][1], e.mem[0], e.mem[i + 1]);
   }
   let phase: Open | null = null;
   const subs = new Map<string, Open>();

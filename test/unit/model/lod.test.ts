@@ -12,7 +12,10 @@ describe("counter level-of-detail", () => {
   it("every bucket's min, max and last equal those of the raw samples it covers", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), fc.double({ min: -1e12, max: 1e12, noNaN: true })), { minLength: 64, maxLength: 600 }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), fc.double({ min: -1e12, max: 1e12, noNaN: true })),
+          { minLength: 64, maxLength: 600 },
+        ),
         (steps) => {
           let t = 0;
           const ts: number[] = [];
@@ -28,7 +31,9 @@ describe("counter level-of-detail", () => {
             const w = 2 ** level.k;
             for (let b = 0; b < level.t.length; b++) {
               const bucket = Math.floor(level.t[b] / w);
-              const members = ts.map((x, i) => [x, vs[i]] as const).filter(([x]) => Math.floor(x / w) === bucket);
+              const members = ts
+                .map((x, i) => [x, vs[i]] as const)
+                .filter(([x]) => Math.floor(x / w) === bucket);
               expect(members.length).toBeGreaterThan(0);
               expect(level.t[b]).toBe(members[0][0]);
               expect(level.min[b]).toBe(Math.min(...members.map((m) => m[1])));
@@ -36,7 +41,8 @@ describe("counter level-of-detail", () => {
               expect(level.last[b]).toBe(members[members.length - 1][1]);
             }
             // Buckets are distinct and ordered.
-            for (let b = 1; b < level.t.length; b++) expect(Math.floor(level.t[b] / w)).toBeGreaterThan(Math.floor(level.t[b - 1] / w));
+            for (let b = 1; b < level.t.length; b++)
+              expect(Math.floor(level.t[b] / w)).toBeGreaterThan(Math.floor(level.t[b - 1] / w));
           }
         },
       ),
@@ -46,7 +52,12 @@ describe("counter level-of-detail", () => {
 
   it("levels get coarser and the coarsest pixel-sized level is picked", () => {
     const ts = Array.from({ length: 10_000 }, (_, i) => i * 1000);
-    const levels = buildCounterLod(series(ts, ts.map((x) => Math.sin(x))));
+    const levels = buildCounterLod(
+      series(
+        ts,
+        ts.map((x) => Math.sin(x)),
+      ),
+    );
     for (let i = 1; i < levels.length; i++) {
       expect(levels[i].k).toBeGreaterThan(levels[i - 1].k);
       expect(levels[i].t.length).toBeLessThan(levels[i - 1].t.length);
@@ -67,7 +78,8 @@ describe("span level-of-detail", () => {
     const b = new ModelBuilder();
     const lane = b.lane({ id: "l", label: "l", source: "skulk", group: "g" });
     // 2,000 short steps of 1 µs every 10 µs, then one long 5 s phase.
-    for (let i = 0; i < 2000; i++) lane.span({ start: i * 10_000, end: i * 10_000 + 1000, name: i % 2 ? "decode_stream" : "parser" });
+    for (let i = 0; i < 2000; i++)
+      lane.span({ start: i * 10_000, end: i * 10_000 + 1000, name: i % 2 ? "decode_stream" : "parser" });
     lane.span({ start: 30_000_000, end: 5_030_000_000, name: "decode_barrier" });
     const data = b.build()[0];
     const levels = buildSpanLod(data);
@@ -88,7 +100,8 @@ describe("span level-of-detail", () => {
         const inside = [...level.start].some((st, i) => st <= s && level.end[i] >= data.spans.end[r]);
         expect(inside).toBe(true);
       }
-      for (let i = 1; i < level.maxEnd.length; i++) expect(level.maxEnd[i]).toBeGreaterThanOrEqual(level.maxEnd[i - 1]);
+      for (let i = 1; i < level.maxEnd.length; i++)
+        expect(level.maxEnd[i]).toBeGreaterThanOrEqual(level.maxEnd[i - 1]);
     }
     const coarse = levels[levels.length - 1];
     expect(coarse.start.length).toBeLessThan(10);

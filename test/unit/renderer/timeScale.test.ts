@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { axisTicks, formatTick } from "../../../renderer/src/timeline/axis";
-import { clampView, fitView, MIN_SPAN_NS, panView, TimeScale, zoomView } from "../../../renderer/src/timeline/timeScale";
+import {
+  clampView,
+  fitView,
+  MIN_SPAN_NS,
+  panView,
+  TimeScale,
+  zoomView,
+} from "../../../renderer/src/timeline/timeScale";
 
 const bounds = { start: 0, end: 60e9 };
 
