@@ -26,7 +26,7 @@ async function nodeEntry() {
       format: "esm",
       target: "node20",
       outfile: out,
-      external: ["sql.js", "esbuild"],
+      external: ["sql.js", "esbuild", "playwright-core"],
       banner: {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
@@ -73,6 +73,8 @@ function ensureBuilt() {
 
 const command = args[0];
 if (["inspect", "export", "demo", "help", "--help", "-h"].includes(command)) {
+  if (command === "export" && args.includes("--png")) ensureBuilt();
+  process.env.RANKSCOPE_ROOT ??= root;
   const { main } = await nodeEntry();
   process.exitCode = await main(args);
 } else {

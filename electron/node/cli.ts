@@ -9,6 +9,7 @@ const USAGE = `usage:
   rankscope [PATH...]                      open the app (web mode when Electron is missing)
   rankscope inspect PATH... [--json]       what Rankscope reads in files and folders
   rankscope export PATH... --chrome-trace OUT.json
+  rankscope export PATH... --png OUT.png [--width 1600] [--pixel-ratio 2]
   rankscope demo [DIR]                     write the demo dataset`;
 
 export class UsageError extends Error {}
@@ -42,7 +43,31 @@ export async function inspectCommand(args: string[], out: (s: string) => void): 
   return found ? 0 : 1;
 }
 
+function option(args: string[], name: string): string | null {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] && !args[i + 1].startsWith("--") ? args[i + 1] : null;
+}
+
 export async function exportCommand(args: string[], out: (s: string) => void): Promise<number> {
+  const png = option(args, "--png");
+  if (png) {
+    const valued = new Set(["--png", "--width", "--pixel-ratio"]);
+    const paths = args.filter((a, j) => !a.startsWith("--") && !valued.has(args[j - 1]));
+    if (!paths.length) throw new UsageError(USAGE);
+    const width = Number(option(args, "--width") ?? 1600);
+    const ratio = Number(option(args, "--pixel-ratio") ?? 2);
+    if (!(width >= 480 && width <= 16000) || !(ratio >= 1 && ratio <= 4)) throw new UsageError(USAGE);
+    const { exportPngHeadless } = await import("./headlessPng");
+    const root = process.env.RANKSCOPE_ROOT ?? process.cwd();
+    try {
+      const { lanes } = await exportPngHeadless(root, paths, png, width, ratio);
+      out(`wrote ${png}: ${lanes} lanes`);
+      return 0;
+    } catch (e) {
+      process.stderr.write(`rankscope export: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   const i = args.indexOf("--chrome-trace");
   if (i < 0 || !args[i + 1]) throw new UsageError(USAGE);
   const target = args[i + 1];

@@ -106,7 +106,8 @@ export async function importServedFiles(): Promise<boolean> {
     return false;
   }
   if (!files.length) return false;
-  const remote = files.map((f, i) => ({ ...f, url: `./api/file/${i}` }));
+  // Absolute: the worker resolves relative URLs against its own script, not the page.
+  const remote = files.map((f, i) => ({ ...f, url: new URL(`api/file/${i}`, location.href).href }));
   const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
   await runImport(tops.join(", "), datasets.fingerprint(files), () =>
     host.ingestRemote!(remote, listeners()),

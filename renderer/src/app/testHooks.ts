@@ -1,3 +1,4 @@
+import { renderPicture, toPng } from "../export/png";
 import { useApp } from "./store";
 import { currentData } from "./current";
 import type { View } from "../timeline/timeScale";
@@ -32,10 +33,13 @@ export interface TestHooks {
   setView(v: View): void;
   /** Applies each view in its own animation frame and returns the paint time of each (ms). */
   runViews(views: View[]): Promise<number[]>;
+  /** The annotated picture of the whole run (or `range`), as base64 PNG (`rankscope export --png`). */
+  exportPng(o: { width: number; pixelRatio: number; range?: View }): Promise<string>;
 }
 
 export function installTestHooks(): void {
   const hooks: TestHooks = {
+    exportPng: async () => "",
     state() {
       const s = useApp.getState();
       let items = 0;
@@ -65,6 +69,26 @@ export function installTestHooks(): void {
       }
       return out;
     },
+  };
+  hooks.exportPng = async ({ width, pixelRatio, range }) => {
+    const s = useApp.getState();
+    if (!s.current) throw new Error("no dataset is open");
+    const data = currentData();
+    const canvas = renderPicture({
+      dataset: s.current,
+      lanes: data.lanes,
+      annotations: s.annotations,
+      shifts: s.shifts,
+      memMax: data.memMax,
+      range: range ?? s.bounds,
+      width,
+      pixelRatio,
+    });
+    const bytes = await toPng(canvas);
+    let bin = "";
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(bin);
   };
   (window as unknown as { __rankscope: TestHooks }).__rankscope = hooks;
 }
