@@ -70,9 +70,11 @@ export async function exportPngHeadless(
       () => (globalThis as unknown as { __rankscope: Hooks }).__rankscope.state().lanes,
     );
     if (!lanes) {
-      const why = await page.evaluate(
-        () => document.querySelector("[data-testid=banner]")?.textContent ?? "",
-      );
+      const why =
+        (await page
+          .locator("[data-testid=banner]")
+          .textContent({ timeout: 1000 })
+          .catch(() => null)) ?? "";
       throw new Error(`no telemetry was found to draw${why ? `: ${why.replace(/dismiss$/, "")}` : ""}`);
     }
     const b64 = await page.evaluate(
