@@ -44,6 +44,9 @@ export function useShortcuts(): void {
         requestAnimationFrame(() =>
           (document.querySelector("[data-testid=note-text]") as HTMLTextAreaElement | null)?.focus(),
         );
+      } else if (e.key === "/") {
+        e.preventDefault();
+        (document.querySelector("[data-testid=filter]") as HTMLInputElement | null)?.focus();
       } else if (e.key === "Escape") {
         s.pin(null);
         s.select(null);

@@ -50,6 +50,9 @@ interface ViewSlice {
   shifts: Record<string, number>;
   shiftHistory: { shifts: Record<string, number>; label: string }[];
   inspector: "readout" | "details" | "stragglers" | "clocks" | "notes";
+  /** Lane filter text (see timeline/filter.ts). */
+  filter: string;
+  setFilter(f: string): void;
   /** The open dataset's annotations (small: kept in the store). */
   annotations: AnnotationRow[];
   setAnnotations(a: AnnotationRow[]): void;
@@ -105,6 +108,8 @@ export const useApp = create<AppState>()((set) => ({
   shifts: {},
   shiftHistory: [],
   inspector: "readout",
+  filter: "",
+  setFilter: (filter) => set({ filter }),
   annotations: [],
   setAnnotations: (annotations) => set({ annotations }),
   pin: (pinned) => set({ pinned }),

@@ -58,6 +58,21 @@ export function Toolbar() {
       </button>
       {exporting && <ExportDialog onClose={() => setExporting(false)} />}
       <input
+        className="filter"
+        type="search"
+        placeholder="Filter lanes: node, r3, phase, task id… (/)"
+        aria-label="Filter lanes"
+        data-testid="filter"
+        onChange={(e) => useApp.getState().setFilter(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") {
+            e.currentTarget.value = "";
+            useApp.getState().setFilter("");
+            e.currentTarget.blur();
+          }
+        }}
+      />
+      <input
         ref={folderInput}
         type="file"
         hidden

@@ -1,11 +1,13 @@
 import { useApp } from "../app/store";
 import { Details } from "./Details";
+import { Hangs } from "./Findings";
 import { Notes } from "./Notes";
 import { Readout } from "./Readout";
 
 const TABS = [
   ["readout", "Readout"],
   ["details", "Details"],
+  ["stragglers", "Findings"],
   ["notes", "Notes"],
 ] as const;
 

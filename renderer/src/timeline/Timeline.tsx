@@ -7,6 +7,7 @@ import { drawAxisTicks } from "./axisDraw";
 import { drawTimeline } from "./draw";
 import { LaneHeader } from "./LaneHeader";
 import { Overview } from "./Overview";
+import { laneMatches } from "./filter";
 import { buildRows, visibleRows, type Row } from "./layout";
 import { RafScheduler } from "./raf";
 import { panView, TimeScale, zoomView } from "./timeScale";
@@ -45,10 +46,16 @@ export function Timeline() {
       current: s.current,
     })),
   );
-  const data = useMemo(() => {
+  const all = useMemo(() => {
     void dataVersion;
     return currentData();
   }, [dataVersion]);
+  const filter = useApp((s) => s.filter);
+  // The filter hides lanes; everything below sees only the lanes shown.
+  const data = useMemo<CurrentData>(
+    () => (filter.trim() ? { ...all, lanes: all.lanes.filter((l) => laneMatches(l, filter)) } : all),
+    [all, filter],
+  );
   const layout = useMemo(() => buildRows(data.lanes.map((l) => l.data.info)), [data]);
   const bodyRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -171,7 +178,9 @@ export function Timeline() {
       <Overview left={HEADER_WIDTH} />
       <div className="axis-row" style={{ height: AXIS_HEIGHT }}>
         <div className="axis-corner" style={{ width: HEADER_WIDTH }}>
-          {data.lanes.length} lanes
+          {data.lanes.length === all.lanes.length
+            ? `${all.lanes.length} lanes`
+            : `${data.lanes.length} of ${all.lanes.length} lanes`}
         </div>
         <canvas ref={axisRef} className="axis-canvas" />
       </div>
