@@ -30,7 +30,15 @@ export function Inspector() {
         ))}
       </div>
       <div className="inspector-body">
-        {tab === "readout" ? <Readout /> : tab === "details" ? <Details /> : <Notes />}
+        {tab === "readout" ? (
+          <Readout />
+        ) : tab === "details" ? (
+          <Details />
+        ) : tab === "stragglers" ? (
+          <Hangs />
+        ) : (
+          <Notes />
+        )}
       </div>
     </aside>
   );
