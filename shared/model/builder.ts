@@ -135,9 +135,9 @@ export class LaneBuilder {
     const markerOrder = sortOrder(mt);
     const counters: CounterSeries[] = [];
     for (const [name, series] of this.counters) {
-      const t = series.t.toArray();
-      const order = sortOrder(t);
-      counters.push({ name, t: permute(t, order), v: permute(series.v.toArray(), order) });
+      const raw = series.t.toArray();
+      const order = sortOrder(raw);
+      counters.push({ name, ...dropRepeats(permute(raw, order), permute(series.v.toArray(), order)) });
     }
     counters.sort((a, b) => a.name.localeCompare(b.name));
     return {
@@ -164,6 +164,21 @@ export class LaneBuilder {
       counters,
     };
   }
+}
+
+/**
+ * Drops a sample equal in time and value to the one before it: the same snapshot read from
+ * two files (a runner's flight recorder and the cluster timeline) says nothing twice.
+ */
+function dropRepeats(t: Float64Array, v: Float64Array): { t: Float64Array; v: Float64Array } {
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (n > 0 && t[i] === t[n - 1] && v[i] === v[n - 1]) continue;
+    t[n] = t[i];
+    v[n] = v[i];
+    n++;
+  }
+  return n === t.length ? { t, v } : { t: t.slice(0, n), v: v.slice(0, n) };
 }
 
 /**

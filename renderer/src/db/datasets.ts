@@ -4,6 +4,14 @@ import type { LaneData } from "../../../shared/model/types";
 import type { IngestOutcome } from "../ingest/protocol";
 import type { DatasetRow, RankscopeDb } from "./db";
 
+export function packStrings(strings: string[]): string[] | string {
+  return strings.some((x) => x.includes("\u0000")) ? strings : strings.join("\u0000");
+}
+
+export function unpackStrings(stored: string[] | string): string[] {
+  return typeof stored === "string" ? stored.split("\u0000") : stored;
+}
+
 export class StorageFullError extends Error {
   constructor(cause: unknown) {
     super(
@@ -88,7 +96,7 @@ export async function saveDataset(
           datasetId: row.id,
           laneId: l.info.id,
           seq: 0,
-          strings: l.strings,
+          strings: packStrings(l.strings),
           spans: l.spans,
           markers: l.markers,
           counters: l.counters,
@@ -124,7 +132,7 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
       if (!b) continue;
       lanes.push({
         info: lr.info,
-        strings: b.strings,
+        strings: unpackStrings(b.strings),
         spans: b.spans,
         markers: b.markers,
         counters: b.counters,

@@ -43,7 +43,11 @@ export interface BlockRow {
   datasetId: string;
   laneId: string;
   seq: number;
-  strings: string[];
+  /**
+   * The lane's string table, joined with NUL when no string holds one: one long string
+   * clones in and out of IndexedDB far faster than tens of thousands of small ones.
+   */
+  strings: string[] | string;
   spans: SpanColumns;
   markers: MarkerColumns;
   counters: CounterSeries[];

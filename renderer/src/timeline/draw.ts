@@ -200,14 +200,28 @@ function drawOpen(
   ctx.font = "11px system-ui, sans-serif";
 }
 
+/** Average advance of an 11px UI font; estimating first keeps truncation to ~2 measurements. */
+const CHAR_PX = 6.2;
+
 function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, max: number): void {
   if (max < 12) return;
   let t = text;
-  if (ctx.measureText(t).width > max) {
-    while (t.length > 1 && ctx.measureText(t + "…").width > max) t = t.slice(0, -1);
-    t += "…";
+  if (t.length * CHAR_PX > max * 0.8) {
+    let w = ctx.measureText(t).width;
+    if (w > max) {
+      let n = Math.max(1, Math.floor((t.length * max) / w) - 1);
+      t = t.slice(0, n) + "…";
+      while (n > 1 && (w = ctx.measureText(t).width) > max) t = t.slice(0, --n) + "…";
+    }
   }
   ctx.fillText(t, x, y);
+}
+
+// Per-frame column buffers, reused: a frame draws up to ~100 series and must not allocate each.
+const scratchBufs: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+function scratch(slot: number, n: number): Float64Array {
+  if (scratchBufs[slot].length < n) scratchBufs[slot] = new Float64Array(Math.max(n, 4096));
+  return scratchBufs[slot].subarray(0, n);
 }
 
 function drawSeries(
@@ -221,7 +235,7 @@ function drawSeries(
 ): Float64Array {
   // Per pixel column: the maximum value (peaks must stay visible), plus the stacked base.
   const w = Math.ceil(f.width);
-  const col = new Float64Array(w).fill(NaN);
+  const col = scratch(0, w).fill(NaN);
   const { scale } = f;
   let i = Math.max(0, lowerBound(c.t, scale.view.start) - 1);
   let last = NaN;
@@ -245,7 +259,7 @@ function drawSeries(
     else col[x] = held;
   }
   void last;
-  const out = new Float64Array(w);
+  const out = scratch(base && base.buffer === scratchBufs[1].buffer ? 2 : 1, w);
   const k = MEM_HEIGHT / (f.memMax || 1);
   const bottom = y + MEM_TOP + MEM_HEIGHT;
   ctx.beginPath();

@@ -27,17 +27,35 @@ export interface RunnerSnapshot {
   state: Record<string, Scalar>;
 }
 
+/**
+ * One kept entry: only what replay needs. Ranks hold tens of thousands of entries, so
+ * nothing here may keep the parsed record alive, and args are built only for the entries
+ * that become a span or marker.
+ */
 interface Entry {
   t: number;
   phase: string;
   event: string;
-  args: JsonObject | null;
+  detail: string | null;
+  attrs: JsonObject | null;
+  taskId: unknown;
+  commandId: unknown;
   line: number;
   file: number;
-  detail: string | null;
-  /** MLX snapshot values (bytes, NaN when absent), emitted at replay for kept entries. */
-  mem: Float64Array | null;
 }
+
+function argsOf(e: Entry): JsonObject {
+  const args: JsonObject = {};
+  if (e.detail !== null) args.detail = e.detail;
+  if (e.attrs) args.attrs = e.attrs;
+  if (e.taskId != null) args.taskId = e.taskId;
+  if (e.commandId != null) args.commandId = e.commandId;
+  args.event = e.event;
+  return args;
+}
+
+/** Ends of pairs carry nothing the begin did not: their attrs need not be kept. */
+const CLOSING = /(?:^exit|_exit|_complete|_end)$/;
 
 interface RunnerState {
   lane: LaneBuilder;
@@ -109,10 +127,17 @@ function markerKind(phase: string, event: string): MarkerKindValue {
 }
 
 /** "generator_step_enter" → ["generator_step", "begin"]; sub-spans inside a phase. */
+const subSpanCache = new Map<string, [string, "begin" | "end"] | null>();
+
 function subSpan(event: string): [string, "begin" | "end"] | null {
-  const m = /^(.+)_(enter|begin|start|exit|complete|end)$/.exec(event);
-  if (!m) return null;
-  return [m[1], m[2] === "enter" || m[2] === "begin" || m[2] === "start" ? "begin" : "end"];
+  let hit = subSpanCache.get(event);
+  if (hit === undefined) {
+    const m = /^(.+)_(enter|begin|start|exit|complete|end)$/.exec(event);
+    hit = m ? [m[1], m[2] === "enter" || m[2] === "begin" || m[2] === "start" ? "begin" : "end"] : null;
+    // Event names are a small vocabulary; a file of junk names must not grow this forever.
+    if (subSpanCache.size < 10_000) subSpanCache.set(event, hit);
+  }
+  return hit;
 }
 
 /**
@@ -126,7 +151,17 @@ export class SkulkCollector {
   private report!: FileReportBuilder;
   private file = 0;
 
+  private readonly names = new Map<string, string>();
+
   constructor(private readonly builder: ModelBuilder) {}
+
+  /** One string object per phase/event name, however many entries repeat it. */
+  private intern(s: string): string {
+    const known = this.names.get(s);
+    if (known !== undefined) return known;
+    this.names.set(s, s);
+    return s;
+  }
 
   /** One collector serves every Skulk input of an ingest run, so each runner is replayed once. */
   static of(ctx: ParseContext): SkulkCollector {
@@ -186,37 +221,20 @@ export class SkulkCollector {
     }
     const state = this.runner(id);
     this.report.records++;
-    const args: JsonObject = {};
-    if (raw.detail != null) args.detail = raw.detail;
-    if (isObject(raw.attrs) && Object.keys(raw.attrs).length) args.attrs = raw.attrs;
-    if (raw.taskId != null) args.taskId = raw.taskId;
-    if (raw.commandId != null) args.commandId = raw.commandId;
-    args.event = event;
+    const attrs = isObject(raw.attrs) && !CLOSING.test(event) && hasAny(raw.attrs) ? raw.attrs : null;
     state.entries.push({
       t,
-      phase,
-      event,
-      args,
+      phase: this.intern(phase),
+      event: this.intern(event),
+      detail: str(raw.detail),
+      attrs,
+      taskId: raw.taskId,
+      commandId: raw.commandId,
       line,
       file: this.file,
-      detail: str(raw.detail),
-      mem: this.snapshotValues(raw.mlxMemory, t),
     });
+    this.memory(state.lane, raw.mlxMemory, t);
     return true;
-  }
-
-  /** [t, active, cache, peak, wiredLimit] of an MLX snapshot, or null. */
-  private snapshotValues(mem: unknown, fallbackT: number): Float64Array | null {
-    if (!isObject(mem)) return null;
-    const at = str(mem.generatedAt);
-    const out = new Float64Array(5);
-    out[0] = (at !== null ? this.builder.time.fromIso(at) : null) ?? fallbackT;
-    for (let i = 0; i < MLX_COUNTERS.length; i++) {
-      const v = mem[MLX_COUNTERS[i][0]];
-      const bytes = isObject(v) ? v.inBytes : typeof v === "number" ? v : null;
-      out[i + 1] = typeof bytes === "number" ? bytes : NaN;
-    }
-    return out;
   }
 
   /** One MLX memory snapshot (`{generatedAt, active:{inBytes}, ...}`) as counter samples. */
@@ -240,6 +258,11 @@ export class SkulkCollector {
   finish(): void {
     for (const state of this.runners.values()) replay(state);
   }
+}
+
+function hasAny(o: JsonObject): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function liftedIdentity(raw: JsonObject): RunnerIdentity | null {
@@ -281,11 +304,6 @@ function replay(state: RunnerState): void {
   const { lane, snapshot } = state;
   const entries = dedupe(state.entries);
   state.entries = [];
-  for (const e of entries) {
-    if (!e.mem) continue;
-    for (let i = 0; i < MLX_COUNTERS.length; i++)
-      if (!Number.isNaN(e.mem[i + 1])) lane.counter(MLX_COUNTERS[i][1], e.mem[0], e.mem[i + 1]);
-  }
   let phase: Open | null = null;
   const subs = new Map<string, Open>();
   const first = entries.length ? entries[0].t : (snapshot?.at ?? 0);
@@ -306,7 +324,7 @@ function replay(state: RunnerState): void {
     last = e.t;
     if (e.event === "enter") {
       closePhase(e.t);
-      phase = { name: e.phase, start: e.t, flags: 0, args: e.args, line: e.line, file: e.file };
+      phase = { name: e.phase, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file };
       continue;
     }
     if (e.event === "exit") {
@@ -321,7 +339,7 @@ function replay(state: RunnerState): void {
           start: first,
           end: e.t,
           flags: SpanFlag.TruncatedStart,
-          args: e.args,
+          args: argsOf(e),
           line: e.line,
           file: e.file,
         });
@@ -334,7 +352,7 @@ function replay(state: RunnerState): void {
         name: e.phase,
         start: e.t,
         flags: SpanFlag.Inferred,
-        args: e.args,
+        args: argsOf(e),
         line: e.line,
         file: e.file,
       };
@@ -343,7 +361,7 @@ function replay(state: RunnerState): void {
     if (sub) {
       const [stem, edge] = sub;
       if (edge === "begin") {
-        subs.set(stem, { name: stem, start: e.t, flags: 0, args: e.args, line: e.line, file: e.file });
+        subs.set(stem, { name: stem, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file });
       } else {
         const open = subs.get(stem);
         if (open) {
@@ -357,7 +375,7 @@ function replay(state: RunnerState): void {
       t: e.t,
       name: e.event,
       kind: markerKind(e.phase, e.event),
-      args: e.args,
+      args: argsOf(e),
       line: e.line,
       file: e.file,
     });
