@@ -185,7 +185,7 @@ function chain(edges: Map<string, Edge>, nodes: string[], reference: string) {
                 : null,
             consistent: base.consistent && hop.consistent,
           },
-          via: parent === reference ? [] : [...base.via, parent],
+          via: parent === reference ? [] : [...found.get(parent)!.via, parent],
         });
       }
     }
