@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
-import { ingest } from "../shared/ingest/pipeline";
-import { walkPaths } from "../electron/node/fsSource";
+import { ingestPaths } from "../electron/node/parallelIngest";
 
 /** The parse floor: read the same files and JSON.parse every record once, nothing else. */
 export async function parseFloor(files: string[]): Promise<{ seconds: number; records: number }> {
@@ -29,11 +28,10 @@ export async function parseFloor(files: string[]): Promise<{ seconds: number; re
   return { seconds: (performance.now() - t0) / 1000, records };
 }
 
-/** Rankscope's whole ingest of the folder, as the CLI and Electron run it. */
+/** Rankscope's whole ingest of the folder, as the CLI runs it (worker threads on every core). */
 export async function timeIngest(dir: string): Promise<{ seconds: number; records: number; lanes: number }> {
   const t0 = performance.now();
-  const { sources } = await walkPaths([dir]);
-  const result = await ingest(sources);
+  const result = await ingestPaths([dir], new URL(import.meta.url));
   const seconds = (performance.now() - t0) / 1000;
   return { seconds, records: result.files.reduce((n, f) => n + f.records, 0), lanes: result.lanes.length };
 }

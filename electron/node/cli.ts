@@ -1,9 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { ingest } from "../../shared/ingest/pipeline";
 import { finalizeModel } from "../../shared/model/dataset";
 import { formatInspect, inspectReport } from "../../shared/model/summary";
 import type { Model } from "../../shared/model/types";
-import { walkPaths } from "./fsSource";
+import { ingestPaths } from "./parallelIngest";
 
 const USAGE = `usage:
   rankscope [PATH...]                      open the app (web mode when Electron is missing)
@@ -15,8 +14,9 @@ const USAGE = `usage:
 export class UsageError extends Error {}
 
 export async function loadModel(paths: string[]): Promise<Model> {
-  const { sources, problems } = await walkPaths(paths);
-  const result = await ingest(sources);
+  // Big inputs are read by worker threads running this same bundle.
+  const result = await ingestPaths(paths, new URL(import.meta.url));
+  const problems = result.problems;
   const files = [
     ...problems.map((p) => ({
       path: p.path,
