@@ -25,8 +25,10 @@ export interface SyntheticOptions {
   seed?: number;
   /** One rank reaching one task's prefill barrier this much later than the window. */
   late?: { instance: string; task: number; rank: number; byNs: number };
-  /** One exit delayed far beyond the jitter (a rank descheduled right after the release). */
-  outlier?: { instance: string; task: number; rank: number; byNs: number };
+  /** Exits delayed far beyond the jitter (a rank descheduled right after the release). */
+  outliers?: { instance: string; task: number; rank: number; byNs: number }[];
+  /** From the last arrival to the release (the barrier's own work); 100 µs by default. */
+  releaseGapNs?: number;
   /** The last task's decode barrier: this rank enters it and never leaves. */
   stuck?: { instance: string; rank: number };
 }
@@ -69,7 +71,7 @@ export function syntheticLanes(o: SyntheticOptions): LaneData[] {
               : 0;
           return base + rand() * spread + extra;
         });
-        const release = Math.max(...arrive) + 100e3;
+        const release = Math.max(...arrive) + (o.releaseGapNs ?? 100e3);
         for (const [rank, lane] of lanes.entries()) {
           // Work between the barriers: not a barrier, must not count.
           lane.span({
@@ -79,10 +81,8 @@ export function syntheticLanes(o: SyntheticOptions): LaneData[] {
           });
           const stuck = last && phase === "decode_barrier" && o.stuck?.instance === inst.id;
           if (stuck && o.stuck!.rank !== rank) continue;
-          const out = o.outlier;
-          const delay =
-            rand() * o.jitterNs +
-            (out && out.instance === inst.id && out.task === task && out.rank === rank ? out.byNs : 0);
+          const out = o.outliers?.find((x) => x.instance === inst.id && x.task === task && x.rank === rank);
+          const delay = rand() * o.jitterNs + (out?.byNs ?? 0);
           lane.span({
             name: phase,
             start: local(rank, arrive[rank]),
