@@ -22,6 +22,26 @@ test("pin an instant, write a note, export an annotated PNG of the run", async (
   await dropFolder(page, skulkFolder());
   await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
 
+  // Findings: rank 2 is the hang; stragglers are listed per barrier, and a click jumps there.
+  await page.getByRole("button", { name: "Findings" }).click();
+  await expect(page.getByTestId("hangs").locator("li").filter({ hasText: "rank 2" })).toContainText(
+    "decode_barrier",
+  );
+  const firstLate = page.getByTestId("stragglers").locator("li").first();
+  await expect(firstLate).toContainText(/late at (prefill|decode)_barrier/);
+  const axisBefore = await page.locator(".axis-canvas").screenshot();
+  await firstLate.getByRole("button").click();
+  expect(Buffer.compare(axisBefore, await page.locator(".axis-canvas").screenshot())).not.toBe(0);
+
+  // Clocks: node-b's clock runs 35 ms ahead in this data; align, then undo.
+  await page.getByRole("button", { name: "Clocks" }).click();
+  await expect(page.getByTestId("clock-row").filter({ hasText: "node-b" })).toContainText(/\+3[45]\.\d ms/);
+  await page.getByTestId("align-clocks").click();
+  await expect(page.getByTestId("offset-badge")).toHaveCount(3);
+  await page.getByTestId("undo-shift").click();
+  await expect(page.getByTestId("offset-badge")).toHaveCount(0);
+  await page.keyboard.press("f");
+
   // Click on rank 2's lane near the end of the data: pins the cursor, selects the stuck span.
   const canvas = page.getByTestId("lanes-canvas");
   const box = (await canvas.boundingBox())!;

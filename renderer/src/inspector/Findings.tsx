@@ -1,5 +1,6 @@
 import { useMemo } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { hangs, stragglers } from "../../../shared/analysis/stragglers";
 import { formatDuration } from "../../../shared/model/time";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
@@ -14,36 +15,67 @@ export function jumpTo(laneId: string | null, start: number, end: number): void 
   if (laneId) s.selectLane(laneId);
 }
 
-/** Ranks sitting in one phase at the end of the data (the hang people come to find). */
-export function Hangs() {
-  const { version, shifts } = useApp(useShallow((s) => ({ version: s.dataVersion, shifts: s.shifts })));
-  const hangs = useMemo(() => {
+/**
+ * The two questions people open Rankscope with: which rank made the others wait at each
+ * barrier (and by how much), and which ranks sit in one phase at the end of the data.
+ * Both follow the lanes' current time shifts (clock alignment, manual offsets).
+ */
+export function Findings() {
+  const { version, shifts, bounds } = useApp(
+    useShallow((s) => ({ version: s.dataVersion, shifts: s.shifts, bounds: s.bounds })),
+  );
+  const { late, stuck } = useMemo(() => {
     void version;
-    return currentData()
-      .lanes.filter((l) => l.open)
-      .map((l) => ({
-        id: l.data.info.id,
-        label: l.data.info.label,
-        ...l.open!,
-        shift: shifts[l.data.info.id] ?? 0,
-      }))
-      .sort((a, b) => b.end - b.start - (a.end - a.start));
-  }, [version, shifts]);
-  if (!hangs.length)
-    return <div className="panel-empty">No rank is stuck in a phase at the end of the data.</div>;
+    const lanes = currentData().lanes.map((l) => l.data);
+    const m = new Map(Object.entries(shifts));
+    const late = stragglers(lanes, m)
+      .filter((s) => s.lateNs > 0)
+      .sort((a, b) => b.lateNs - a.lateNs)
+      .slice(0, 100);
+    return { late, stuck: hangs(lanes, bounds.end, m) };
+  }, [version, shifts, bounds.end]);
   return (
-    <div data-testid="hangs">
+    <div data-testid="findings">
       <h4>Still in a phase at the end of the data</h4>
-      <ul className="finding-list">
-        {hangs.map((h) => (
-          <li key={h.id}>
-            <button className="link" onClick={() => jumpTo(h.id, h.start + h.shift, h.end + h.shift)}>
-              {h.label}
-            </button>{" "}
-            in <b>{h.name}</b> for {formatDuration(h.end - h.start)}
-          </li>
-        ))}
-      </ul>
+      {stuck.length ? (
+        <ul className="finding-list" data-testid="hangs">
+          {stuck.map((h) => (
+            <li key={h.laneId}>
+              <button className="link" onClick={() => jumpTo(h.laneId, h.since, h.since + h.durationNs)}>
+                {h.label}
+              </button>{" "}
+              in <b>{h.phase}</b> for {formatDuration(h.durationNs)}
+              {h.alive === false ? " (process dead)" : ""}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div className="panel-empty">No rank is stuck in a phase at the end of the data.</div>
+      )}
+      <h4>Last to arrive at each barrier</h4>
+      {late.length ? (
+        <ul className="finding-list" data-testid="stragglers">
+          {late.map((s) => (
+            <li key={`${s.group}|${s.phase}|${s.taskId}|${s.occurrence}`}>
+              <button
+                className="link"
+                onClick={() => jumpTo(s.last.laneId, s.arrivals[0].enter, s.last.exit ?? s.last.enter)}
+              >
+                {s.last.label}
+              </button>{" "}
+              {formatDuration(s.lateNs)} late at <b>{s.phase}</b>
+              {s.taskId ? ` (${s.taskId})` : ""}
+              <span className="dim">
+                {" "}
+                · {s.arrivals.length}
+                {s.worldSize ? `/${s.worldSize}` : ""} arrived over {formatDuration(s.spreadNs)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div className="panel-empty">No barrier where one rank arrived after the others.</div>
+      )}
     </div>
   );
 }

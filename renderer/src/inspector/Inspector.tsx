@@ -1,6 +1,7 @@
 import { useApp } from "../app/store";
 import { Details } from "./Details";
-import { Hangs } from "./Findings";
+import { Clocks } from "./Clocks";
+import { Findings } from "./Findings";
 import { Notes } from "./Notes";
 import { Readout } from "./Readout";
 
@@ -8,6 +9,7 @@ const TABS = [
   ["readout", "Readout"],
   ["details", "Details"],
   ["stragglers", "Findings"],
+  ["clocks", "Clocks"],
   ["notes", "Notes"],
 ] as const;
 
@@ -35,7 +37,9 @@ export function Inspector() {
         ) : tab === "details" ? (
           <Details />
         ) : tab === "stragglers" ? (
-          <Hangs />
+          <Findings />
+        ) : tab === "clocks" ? (
+          <Clocks />
         ) : (
           <Notes />
         )}
