@@ -124,9 +124,12 @@ export function cancelImport(): void {
 }
 
 export async function openDataset(id: string): Promise<void> {
+  performance.mark("rankscope:open");
   const loaded = await datasets.loadDataset(db, id);
   if (!loaded) return;
+  performance.mark("rankscope:loaded");
   setCurrentLanes(loaded.lanes, loaded.lods);
+  performance.mark("rankscope:views");
   const app = useApp.getState();
   const bounds = { start: loaded.row.start, end: loaded.row.end };
   app.setBounds(bounds);
