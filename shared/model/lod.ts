@@ -39,6 +39,9 @@ export interface LaneLod {
   counters: CounterLevel[][];
 }
 
+/** Only levels at least this many times smaller than the raw data are kept. */
+const KEEP_RATIO = 4;
+
 /** Levels step by a factor of 4: enough resolution choices, a third of the memory of 2x. */
 const STEP = 2;
 
@@ -102,8 +105,10 @@ export function buildCounterLod(c: CounterSeries): CounterLevel[] {
   for (const k of levelRange(extent, typicalGap(c.t))) {
     const level = bucketLevel(k, src.t, src.min, src.max, src.last);
     if (level.t.length === src.t.length) continue;
-    levels.push(level);
     src = level;
+    // A level that does not cut the raw data 4x saves less drawing than it costs to store.
+    if (level.t.length * KEEP_RATIO > n) continue;
+    levels.push(level);
     if (level.t.length <= 1) break;
   }
   return levels;
@@ -210,8 +215,9 @@ export function buildSpanLod(lane: LaneData): SpanLevel[] {
   for (const k of levelRange(hi - lo, typicalGap(s.start))) {
     const level = mergeLevel(k, src);
     if (level.start.length === src.start.length) continue;
-    levels.push(level);
     src = level;
+    if (level.start.length * KEEP_RATIO > n) continue;
+    levels.push(level);
     if (level.start.length <= 1) break;
   }
   return levels;
