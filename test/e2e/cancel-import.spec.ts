@@ -1,0 +1,39 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { generateCluster } from "../../bench/generate";
+import { freshPage } from "./support";
+
+test("an import shows its progress and Cancel leaves the library as it was", async ({ page }) => {
+  // Big enough to take a few seconds: 16 ranks × 6,000 entries (~55 MB).
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-cancel-")), "big-run");
+  await generateCluster(dir, { nodes: 2, ranksPerNode: 8, entriesPerRank: 6000, seed: 5 });
+  await freshPage(page, "?demo");
+  await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+
+  await page.getByTestId("folder-input").setInputFiles(dir);
+  const progress = page.getByTestId("progress");
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText(/Reading \d+\/16 files/);
+  await progress.getByRole("button", { name: "Cancel" }).click();
+
+  await expect(page.getByTestId("banner")).toContainText("Import cancelled: nothing was saved.");
+  await expect(progress).toBeHidden();
+  // The demo is still open and alone in the library.
+  await expect(page.locator(".lane-header")).toHaveCount(6);
+  await page.getByRole("button", { name: "Library" }).click();
+  await expect(page.getByTestId("library").locator("li")).toHaveCount(1);
+  const stored = await page.evaluate(
+    () =>
+      new Promise<number>((ok) => {
+        const req = indexedDB.open("rankscope");
+        req.onsuccess = () => {
+          const tx = req.result.transaction("blocks", "readonly");
+          const c = tx.objectStore("blocks").count();
+          c.onsuccess = () => ok(c.result);
+        };
+      }),
+  );
+  expect(stored).toBe(6);
+});
