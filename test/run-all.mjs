@@ -39,8 +39,22 @@ if (existsSync(unitJson)) {
 const e2eJson = path.join(out, "e2e.json");
 rmSync(e2eJson, { force: true });
 const e2eStatus = run([bin("@playwright/test", "cli.js"), "test"], { RANKSCOPE_E2E_JSON: e2eJson });
+/** Prints why each skipped Playwright test was skipped (its skip annotation). */
+function skipReasons(report) {
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        for (const a of t.annotations ?? [])
+          if (a.type === "skip") console.log(`skipped: ${spec.title}: ${a.description ?? ""}`);
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+}
+
 if (existsSync(e2eJson)) {
-  const s = JSON.parse(readFileSync(e2eJson, "utf8")).stats;
+  const report = JSON.parse(readFileSync(e2eJson, "utf8"));
+  skipReasons(report);
+  const s = report.stats;
   totals.passed += s.expected + (s.flaky ?? 0);
   totals.failed += s.unexpected;
   totals.skipped += s.skipped;
