@@ -67,7 +67,7 @@ export async function main(root: string): Promise<void> {
           heapBytes: render.heapBytes,
         }
       : null,
-    reopen: render ? { firstPaintMs: render.firstPaintMs } : null,
+    reopen: render ? { firstPaintMs: render.firstPaintMs, fullyLoadedMs: render.fullyLoadedMs } : null,
   };
   console.log(JSON.stringify(out));
 }

@@ -113,6 +113,18 @@ export async function benchRender(
     const firstPaintMs = await page.evaluate(() =>
       (window as unknown as { __rankscope: { firstPaintAt(): number } }).__rankscope.firstPaintAt(),
     );
+    // Full detail follows the first (coarse) picture: report when it is all in memory too.
+    await page.waitForFunction(
+      () =>
+        (
+          window as unknown as { __rankscope: { fullyLoadedAt(): number | null } }
+        ).__rankscope.fullyLoadedAt() != null,
+      null,
+      { timeout: 120_000 },
+    );
+    const fullyLoadedMs = await page.evaluate(() =>
+      (window as unknown as { __rankscope: { fullyLoadedAt(): number } }).__rankscope.fullyLoadedAt(),
+    );
     return {
       lanes: s.lanes,
       events: s.items,
@@ -123,6 +135,7 @@ export async function benchRender(
       zoomMaxMs: round(Math.max(...zoomMs.filter(Number.isFinite))),
       heapBytes: heap,
       firstPaintMs: round(firstPaintMs),
+      fullyLoadedMs: round(fullyLoadedMs),
     };
   } finally {
     await browser.close();

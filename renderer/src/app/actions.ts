@@ -6,7 +6,11 @@ import { host } from "../host";
 import type { PickedFile } from "../ingest/dropWalk";
 import { fitView } from "../timeline/timeScale";
 import { loadAnnotations } from "./annotations";
-import { setCurrentLanes } from "./current";
+import { setCurrentLanes, setCurrentViews } from "./current";
+import { previewMemMax, previewView } from "../db/preview";
+import type { DatasetRow } from "../db/db";
+import type { View } from "../timeline/timeScale";
+import { markFullyLoaded } from "./testHooks";
 import { db } from "./database";
 import { useApp } from "./store";
 
@@ -123,21 +127,41 @@ export function cancelImport(): void {
   running?.cancel();
 }
 
+/**
+ * Opens a stored dataset: first the lanes' previews (coarse levels, read in one small
+ * query) so the whole run is on screen at once, then every block for full detail.
+ */
 export async function openDataset(id: string): Promise<void> {
   performance.mark("rankscope:open");
+  const head = await datasets.loadDatasetHead(db, id);
+  if (!head) return;
+  const app = useApp.getState();
+  const bounds = { start: head.row.start, end: head.row.end };
+  const switching = app.current?.id !== id;
+  if (head.lanes.every((l) => l.preview)) {
+    const views = head.lanes.map((l) => previewView(l.info, l.preview!));
+    setCurrentViews(views, Math.max(0, ...views.map(previewMemMax)));
+    if (switching) showDataset(head.row, bounds);
+    else app.setCurrent(head.row);
+    performance.mark("rankscope:preview");
+  }
   const loaded = await datasets.loadDataset(db, id);
   if (!loaded) return;
   performance.mark("rankscope:loaded");
   setCurrentLanes(loaded.lanes, loaded.lods);
-  performance.mark("rankscope:views");
+  if (switching && !head.lanes.every((l) => l.preview)) showDataset(loaded.row, bounds);
+  else useApp.getState().setCurrent(loaded.row);
+  markFullyLoaded();
+  await loadAnnotations(loaded.row.id);
+}
+
+function showDataset(row: DatasetRow, bounds: View): void {
   const app = useApp.getState();
-  const bounds = { start: loaded.row.start, end: loaded.row.end };
   app.setBounds(bounds);
   app.setView(fitView(bounds));
   app.selectLane(null);
   app.setCursor(null);
-  app.setCurrent(loaded.row);
-  await loadAnnotations(loaded.row.id);
+  app.setCurrent(row);
 }
 
 export async function deleteDataset(id: string): Promise<void> {

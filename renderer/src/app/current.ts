@@ -21,6 +21,12 @@ export function setCurrentLanes(lanes: LaneData[], lods?: (LaneLod | undefined)[
   return current;
 }
 
+/** Draws from previews until the full lanes arrive (see db/preview.ts). */
+export function setCurrentViews(views: LaneView[], memMax: number): CurrentData {
+  current = { lanes: views, memMax };
+  return current;
+}
+
 export function currentData(): CurrentData {
   return current;
 }

@@ -13,6 +13,13 @@ export function recordPaint(ms: number, hadLanes: boolean): void {
   if (hadLanes && firstPaintAt === null) firstPaintAt = performance.now();
 }
 
+let fullAt: number | null = null;
+
+/** When every lane's full data was in memory (after the preview), for the benchmark. */
+export function markFullyLoaded(): void {
+  fullAt ??= performance.now();
+}
+
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
 /**
@@ -30,6 +37,8 @@ export interface TestHooks {
   };
   /** performance.now() of the first paint that drew lanes, or null. */
   firstPaintAt(): number | null;
+  /** performance.now() when the full data of the first dataset opened was loaded, or null. */
+  fullyLoadedAt(): number | null;
   setView(v: View): void;
   /** Applies each view in its own animation frame and returns the paint time of each (ms). */
   runViews(views: View[]): Promise<number[]>;
@@ -57,6 +66,7 @@ export function installTestHooks(): void {
       };
     },
     firstPaintAt: () => firstPaintAt,
+    fullyLoadedAt: () => fullAt,
     setView: (v) => useApp.getState().setView(v),
     async runViews(views) {
       const out: number[] = [];

@@ -2,7 +2,9 @@ import { compareLanes, extendOpenSpans, modelExtent } from "../../../shared/mode
 import { buildLaneLod, type LaneLod } from "../../../shared/model/lod";
 import type { LaneData } from "../../../shared/model/types";
 import type { IngestOutcome } from "../ingest/protocol";
-import type { DatasetRow, RankscopeDb } from "./db";
+import type { DatasetRow, LaneRow, RankscopeDb } from "./db";
+import { makePreview } from "./preview";
+import { buildLaneView } from "../timeline/laneView";
 
 export function packStrings(strings: string[]): string[] | string {
   return strings.some((x) => x.includes("\u0000")) ? strings : strings.join("\u0000");
@@ -67,6 +69,13 @@ export async function saveDataset(
 ): Promise<DatasetRow> {
   const lodOf = new Map(outcome.lanes.map((l, i) => [l, outcome.lods?.[i]]));
   const lanes = [...outcome.lanes].sort((a, b) => compareLanes(a.info, b.info));
+  const lods = new Map<LaneData, LaneLod>();
+  const lodFor = (l: LaneData) => {
+    let lod = lods.get(l) ?? lodOf.get(l);
+    if (!lod) lod = buildLaneLod(l);
+    lods.set(l, lod);
+    return lod;
+  };
   const extent = modelExtent(lanes) ?? [0, 0];
   extendOpenSpans(lanes, extent[1]);
   const n = count(lanes);
@@ -89,7 +98,13 @@ export async function saveDataset(
     await db.transaction("rw", db.datasets, db.lanes, db.blocks, async () => {
       await db.datasets.add(row);
       await db.lanes.bulkAdd(
-        lanes.map((l, order) => ({ datasetId: row.id, laneId: l.info.id, order, info: l.info })),
+        lanes.map((l, order) => ({
+          datasetId: row.id,
+          laneId: l.info.id,
+          order,
+          info: l.info,
+          preview: makePreview(buildLaneView(l, lodFor(l))),
+        })),
       );
       await db.blocks.bulkAdd(
         lanes.map((l) => ({
@@ -100,7 +115,7 @@ export async function saveDataset(
           spans: l.spans,
           markers: l.markers,
           counters: l.counters,
-          lod: lodOf.get(l) ?? buildLaneLod(l),
+          lod: lodFor(l),
         })),
       );
     });
@@ -140,6 +155,20 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
       lods.push(b.lod);
     }
     return { row, lanes, lods };
+  });
+}
+
+/** The dataset row and its lanes' identities and previews: enough for a first picture. */
+export async function loadDatasetHead(
+  db: RankscopeDb,
+  id: string,
+): Promise<{ row: DatasetRow; lanes: LaneRow[] } | null> {
+  return db.transaction("r", db.datasets, db.lanes, async () => {
+    const row = await db.datasets.get(id);
+    if (!row) return null;
+    const lanes = await db.lanes.where("datasetId").equals(id).toArray();
+    lanes.sort((a, b) => a.order - b.order);
+    return { row, lanes };
   });
 }
 

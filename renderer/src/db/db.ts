@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table } from "dexie";
 import type { LaneLod } from "../../../shared/model/lod";
+import type { LanePreview } from "./preview";
 import type {
   CounterSeries,
   DatasetNote,
@@ -33,6 +34,8 @@ export interface LaneRow {
   laneId: string;
   order: number;
   info: LaneInfo;
+  /** Coarse levels and header facts: reopening draws these before reading any block. */
+  preview?: LanePreview;
 }
 
 /**
