@@ -74,6 +74,14 @@ export async function benchRender(
       lanesExpected,
       { timeout: 15 * 60_000, polling: 500 },
     );
+    await page.waitForFunction(
+      () =>
+        (
+          window as unknown as { __rankscope: { fullyLoadedAt(): number | null } }
+        ).__rankscope.fullyLoadedAt() != null,
+      null,
+      { timeout: 15 * 60_000, polling: 200 },
+    );
     const importSeconds = (Date.now() - t0) / 1000;
     const s = await state(page);
     const full = s.bounds;

@@ -53,9 +53,13 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
     const outcome = await handle.result;
     if (running !== handle) return;
     useApp.getState().setIngest({ status: "saving" });
-    const row = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`);
+    const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`);
     await refreshLibrary();
-    await openDataset(row.id);
+    // The lanes are in memory already: show them without reading them back.
+    setCurrentLanes(saved.lanes, saved.lods);
+    showDataset(saved.row, { start: saved.row.start, end: saved.row.end });
+    markFullyLoaded();
+    await loadAnnotations(saved.row.id);
     const telemetry = outcome.files.filter((f) => f.format !== "unknown").length;
     useApp.getState().setIngest({
       status: "done",

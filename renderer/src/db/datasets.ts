@@ -66,7 +66,7 @@ export async function saveDataset(
   outcome: IngestOutcome,
   name: string,
   fp: string,
-): Promise<DatasetRow> {
+): Promise<LoadedDataset> {
   const lodOf = new Map(outcome.lanes.map((l, i) => [l, outcome.lods?.[i]]));
   const lanes = [...outcome.lanes].sort((a, b) => compareLanes(a.info, b.info));
   const lods = new Map<LaneData, LaneLod>();
@@ -123,7 +123,7 @@ export async function saveDataset(
     if (isQuotaError(e)) throw new StorageFullError(e);
     throw e;
   }
-  return row;
+  return { row, lanes, lods: lanes.map(lodFor) };
 }
 
 export interface LoadedDataset {

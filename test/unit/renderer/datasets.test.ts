@@ -30,7 +30,7 @@ describe("dataset library in IndexedDB", () => {
   it("stores an import as columnar blocks and reopens it identically, without re-parsing", async () => {
     const db = freshDb();
     const outcome = await demoOutcome();
-    const row = await saveDataset(db, outcome, "demo", "fp-1");
+    const { row } = await saveDataset(db, outcome, "demo", "fp-1");
     expect(row.laneCount).toBe(6);
     // One block row per lane, never one row per event.
     expect(await db.blocks.count()).toBe(6);
@@ -58,13 +58,13 @@ describe("dataset library in IndexedDB", () => {
     const fp = fingerprint(inputs);
     expect(fingerprint([...inputs].reverse())).toBe(fp);
     expect(fingerprint([{ ...inputs[0], size: 11 }, inputs[1]])).not.toBe(fp);
-    const row = await saveDataset(db, await demoOutcome(), "run", fp);
+    const { row } = await saveDataset(db, await demoOutcome(), "run", fp);
     expect((await findByFingerprint(db, fp))?.id).toBe(row.id);
   });
 
   it("a full disk aborts the whole save, says so, and leaves earlier datasets intact", async () => {
     const db = freshDb();
-    const first = await saveDataset(db, await demoOutcome(), "first", "fp-a");
+    const { row: first } = await saveDataset(db, await demoOutcome(), "first", "fp-a");
     const counts = { lanes: await db.lanes.count(), blocks: await db.blocks.count() };
     vi.spyOn(db.blocks, "bulkAdd").mockImplementation(() => {
       throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
@@ -85,8 +85,8 @@ describe("dataset library in IndexedDB", () => {
 
   it("deleting a dataset removes its lanes, blocks and annotations, and nothing else", async () => {
     const db = freshDb();
-    const a = await saveDataset(db, await demoOutcome(), "a", "fp-a");
-    const b = await saveDataset(db, await demoOutcome(), "b", "fp-b");
+    const { row: a } = await saveDataset(db, await demoOutcome(), "a", "fp-a");
+    const { row: b } = await saveDataset(db, await demoOutcome(), "b", "fp-b");
     await db.annotations.add({
       id: "n1",
       datasetId: a.id,
