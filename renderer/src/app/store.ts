@@ -31,7 +31,7 @@ interface IngestSlice {
 /** What the user clicked: a span or marker of a lane, by index into the lane's columns. */
 export interface Selection {
   laneId: string;
-  kind: "span" | "marker";
+  kind: "span" | "marker" | "counter";
   index: number;
 }
 

@@ -23,6 +23,8 @@ export function Details() {
     return <div className="panel-empty">Click a span or marker to see all its fields.</div>;
   const lane = currentData().lanes.find((l) => l.data.info.id === selection.laneId);
   if (!lane) return null;
+  if (selection.kind === "counter")
+    return <CounterDetails lane={lane} index={selection.index} originSec={current.originSec} />;
   const { spans, markers, strings } = lane.data;
   const isSpan = selection.kind === "span";
   const i = selection.index;
@@ -84,5 +86,42 @@ function FragmentRow({ k, v }: { k: string; v: unknown }) {
       <dt>{k}</dt>
       <dd>{typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}</dd>
     </>
+  );
+}
+
+/** A point of the memory curve: every counter of the lane at that sample's instant. */
+function CounterDetails({
+  lane,
+  index,
+  originSec,
+}: {
+  lane: ReturnType<typeof currentData>["lanes"][number];
+  index: number;
+  originSec: number;
+}) {
+  const first = lane.memory.area[0] ?? lane.data.counters[0];
+  if (!first || index >= first.t.length) return null;
+  const t = first.t[index];
+  return (
+    <div className="details" data-testid="details">
+      <h3>memory sample</h3>
+      <dl>
+        <dt>lane</dt>
+        <dd>{lane.data.info.label}</dd>
+        <dt>at</dt>
+        <dd>{formatInstant(originSec, t)}</dd>
+        {lane.data.counters.map((c) => (
+          <FragmentRow
+            key={c.name}
+            k={c.name}
+            v={
+              /bytes|mlx|allocator|device|memory/.test(c.name)
+                ? bytes(counterAt(c, t))
+                : String(counterAt(c, t) ?? "–")
+            }
+          />
+        ))}
+      </dl>
+    </div>
   );
 }

@@ -1,13 +1,13 @@
 import { formatDuration } from "../../../shared/model/time";
 import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/model/types";
-import { BAND_HEIGHT, BAND_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
+import { BAND_HEIGHT, BAND_TOP, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
 import { firstSpanReaching, lowerBound, type LaneView } from "./laneView";
 import type { TimeScale } from "./timeScale";
 
 export interface Hit {
   laneId: string;
   /** The span or marker under the pointer, if any. */
-  item: { kind: "span" | "marker"; index: number } | null;
+  item: { kind: "span" | "marker" | "counter"; index: number } | null;
   /** The data time under the pointer on this lane (its shift removed). */
   t: number;
   x: number;
@@ -80,6 +80,12 @@ export function hitTest(
       };
     }
   }
+  // The memory curve: the counter samples at this instant (index: the sample of the first series).
+  if (local >= MEM_TOP && lane.data.counters.length) {
+    const c = lane.memory.area[0] ?? lane.data.counters[0];
+    const i = lowerBound(c.t, t + 1e-9) - 1;
+    if (i >= 0) return { ...base, item: { kind: "counter", index: i }, title: "", lines: [] };
+  }
   return { ...base, item: null, title: "", lines: [] };
 }
 
@@ -97,7 +103,7 @@ function argsLines(text: string): string[] {
 }
 
 export function Tooltip({ hit, left }: { hit: Hit; originSec: number; left: number }) {
-  if (!hit.item) return null;
+  if (!hit.item || hit.item.kind === "counter") return null;
   return (
     <div className="tooltip" style={{ left: left + hit.x + 14, top: 8 }}>
       <div className="tooltip-title">{hit.title}</div>

@@ -13,7 +13,7 @@ export interface AnnotationMark {
 
 /** What is drawn over the data: the selection, a highlighted task, annotations. */
 export interface Overlays {
-  selection: { laneId: string; kind: "span" | "marker"; index: number } | null;
+  selection: { laneId: string; kind: "span" | "marker" | "counter"; index: number } | null;
   /** `"taskId":"…"` as it appears in args text, or null. */
   taskNeedle: string | null;
   annotations: AnnotationMark[];
@@ -57,6 +57,8 @@ export function drawLaneOverlays(
         Math.max(scale.toX(spans.end[sel.index]) - x0 + 2, 3),
         spans.depth[sel.index] ? 7 : BAND_HEIGHT + 4,
       );
+    } else if (sel.kind === "counter") {
+      // Counter selections are shown in the inspector; the pinned cursor marks the instant.
     } else if (sel.kind === "marker" && sel.index < markers.t.length) {
       const x = scale.toX(markers.t[sel.index]);
       ctx.strokeRect(x - 6, y + 1, 12, LANE_HEIGHT - 2);
