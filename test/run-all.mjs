@@ -2,6 +2,7 @@
 // line "N passed, N failed, N skipped" summing them all, which is what CI reads.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,9 +37,24 @@ if (existsSync(unitJson)) {
   if (unitStatus !== 0 && r.numFailedTests === 0) broken = true; // e.g. a suite that failed to load
 } else broken = true;
 
+/** A port nothing listens on, so a leftover server elsewhere cannot break the run. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 const e2eJson = path.join(out, "e2e.json");
 rmSync(e2eJson, { force: true });
-const e2eStatus = run([bin("@playwright/test", "cli.js"), "test"], { RANKSCOPE_E2E_JSON: e2eJson });
+const e2eStatus = run([bin("@playwright/test", "cli.js"), "test"], {
+  RANKSCOPE_E2E_JSON: e2eJson,
+  RANKSCOPE_E2E_PORT: process.env.RANKSCOPE_E2E_PORT ?? String(await freePort()),
+});
 /** Prints why each skipped Playwright test was skipped (its skip annotation). */
 function skipReasons(report) {
   const walk = (suite) => {
