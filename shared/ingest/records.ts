@@ -22,7 +22,11 @@ export interface RecordReadResult {
 
 const HEAD_BYTES = 64 * 1024;
 
-/** Whether the text is JSON Lines: its first two non-empty lines each parse on their own. */
+/**
+ * Whether the text is JSON Lines: its first line is a whole JSON value with more content
+ * after it (or, when the first line is broken, the second line is one). A one-line JSON
+ * document has nothing after its line; a pretty-printed one has no whole first line.
+ */
 export function looksLikeJsonl(headText: string): boolean {
   const lines: string[] = [];
   let from = 0;
@@ -33,7 +37,9 @@ export function looksLikeJsonl(headText: string): boolean {
     from = nl + 1;
     if (line) lines.push(line);
   }
-  if (lines.length < 2) return false;
+  if (!lines.length) return false;
+  const rest = lines.length > 1 || headText.slice(from).trim().length > 0;
+  if (!rest) return false;
   const parses = (l: string) => {
     if (l[0] !== "{" && l[0] !== "[") return false;
     try {
@@ -43,7 +49,7 @@ export function looksLikeJsonl(headText: string): boolean {
       return false;
     }
   };
-  return parses(lines[0]) || (lines[0][0] === "{" && parses(lines[1]));
+  return parses(lines[0]) || (lines[0][0] === "{" && lines.length > 1 && parses(lines[1]));
 }
 
 /**
