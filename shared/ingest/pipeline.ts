@@ -174,7 +174,10 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     const detection = detectFormat(head, formats);
     if (!detection.format) {
       const report = new FileReportBuilder(source.path, "unknown", source.size);
-      explainUnknown(head, report);
+      const companion = /^(.*)-(wal|shm|journal)$/.exec(source.path);
+      if (companion && byName.has(companion[1]))
+        report.warn(`SQLite ${companion[2]} file of ${baseName(companion[1])}: read together with it`);
+      else explainUnknown(head, report);
       const built = report.build();
       files.push(built);
       opts.onFile?.(built);

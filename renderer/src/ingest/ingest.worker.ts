@@ -1,10 +1,16 @@
 /// <reference lib="webworker" />
+import initSqlJs from "sql.js";
+import wasmUrl from "sql.js/dist/sql-wasm.wasm?url";
 import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
+import { setSqlJsLoader } from "../../../shared/formats/rune/sqlite";
 import { ingest } from "../../../shared/ingest/pipeline";
 import { buildLaneLod } from "../../../shared/model/lod";
 import { memorySource } from "../../../shared/ingest/source";
 import { browserFileSource, remoteFileSource } from "./fileSource";
 import { transferables, type FromWorker, type ToWorker } from "./protocol";
+
+// RUNE's SQLite store: sql.js's wasm is a bundled asset here, not a file beside the script.
+setSqlJsLoader(() => initSqlJs({ locateFile: () => wasmUrl }));
 
 // Parsing runs here, off the UI thread; the page cancels by terminating the worker.
 const post = (msg: FromWorker, transfer: Transferable[] = []) =>

@@ -1,4 +1,5 @@
 import { readJsonRecords } from "../../ingest/records";
+import { baseName } from "../../ingest/source";
 import type { LaneBuilder } from "../../model/builder";
 import { MarkerKind, SpanFlag, type LaneInfo, type MarkerKindValue } from "../../model/types";
 import type { DirectoryFormat, Format, JsonObject, ParseContext } from "../types";
@@ -48,7 +49,7 @@ class TraceReader {
         id: `trace:${this.path}:${pid}:${tid}`,
         label: node && rank !== null ? `${node} · rank ${rank}` : `thread ${tid}`,
         source: "trace",
-        group: `trace:${this.path}:${pid}`,
+        group: `trace:${baseName(this.path)}${pid ? `:${pid}` : ""}`,
         node,
         rank,
         modelId: hint ? str(hint.model_id) : null,
