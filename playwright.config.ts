@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS } from "./electron/node/chromium";
 
 // Debian's Chromium where it is installed (CI, this machine); Playwright's own browser elsewhere.
 const chromium =
@@ -20,15 +21,7 @@ export default defineConfig({
     viewport: { width: 1600, height: 900 },
     launchOptions: {
       executablePath: chromium,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

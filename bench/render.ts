@@ -1,5 +1,6 @@
 import { chromium, type Page } from "playwright-core";
 import path from "node:path";
+import { CHROMIUM_ARGS } from "../electron/node/chromium";
 import { serveWeb } from "../electron/node/webServer";
 
 interface View {
@@ -7,16 +8,7 @@ interface View {
   end: number;
 }
 
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-dev-shm-usage",
-  "--enable-precise-memory-info",
-];
+const ARGS = [...CHROMIUM_ARGS, "--enable-precise-memory-info"];
 
 function p95(xs: number[]): number {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);

@@ -1,18 +1,8 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { CHROMIUM_ARGS, findChromium } from "./chromium";
 import { serveWeb } from "./webServer";
-
-/** Chromium to draw with: $RANKSCOPE_CHROMIUM, Debian's, or none. */
-export function findChromium(): string | null {
-  const candidates = [
-    process.env.RANKSCOPE_CHROMIUM,
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-  ];
-  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
-}
 
 /**
  * `rankscope export PATH... --png OUT.png`: the same renderer the app uses, drawn in a
@@ -38,15 +28,7 @@ export async function exportPngHeadless(
   const { server, url } = await serveWeb(renderer, paths, 0);
   const browser = await pw.launch({
     executablePath: chromium,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-dev-shm-usage",
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     // A private profile: nothing of the user's library is read or written.

@@ -110,6 +110,8 @@ export async function readJsonRecords(
   if (result.root === "object") {
     if (result.streamedKey !== null)
       return { shape: "object-array", envelope: result.envelope, streamedKey: result.streamedKey };
+    // A torn single object is not a record: only its first fields survived.
+    if (result.truncated) return { shape: "empty", envelope: {}, streamedKey: null };
     return { shape: "single", envelope: result.envelope, streamedKey: null };
   }
   return { shape: "empty", envelope: result.envelope, streamedKey: null };

@@ -1,4 +1,4 @@
-import { renderPicture, toPng } from "../export/png";
+import { pictureOfCurrent, toPng } from "../export/png";
 import { useApp } from "./store";
 import { currentData } from "./current";
 import type { View } from "../timeline/timeScale";
@@ -82,18 +82,7 @@ export function installTestHooks(): void {
   };
   hooks.exportPng = async ({ width, pixelRatio, range }) => {
     const s = useApp.getState();
-    if (!s.current) throw new Error("no dataset is open");
-    const data = currentData();
-    const canvas = renderPicture({
-      dataset: s.current,
-      lanes: data.lanes,
-      annotations: s.annotations,
-      shifts: s.shifts,
-      memMax: data.memMax,
-      range: range ?? s.bounds,
-      width,
-      pixelRatio,
-    });
+    const canvas = pictureOfCurrent(s, currentData(), range ?? s.bounds, width, pixelRatio);
     const bytes = await toPng(canvas);
     let bin = "";
     for (let i = 0; i < bytes.length; i += 0x8000)

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { host } from "../host";
-import { renderPicture, toPng } from "./png";
+import { pictureOfCurrent, toPng } from "./png";
 
 type RangeChoice = "view" | "all" | "notes";
 
@@ -15,7 +15,6 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
 
   const build = async () => {
     const s = useApp.getState();
-    if (!s.current) throw new Error("no dataset is open");
     let r = s.view;
     if (range === "all") r = s.bounds;
     if (range === "notes" && s.annotations.length) {
@@ -24,18 +23,8 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       const pad = Math.max((hi - lo) * 0.1, (s.view.end - s.view.start) * 0.02);
       r = { start: lo - pad, end: hi + pad };
     }
-    const data = currentData();
-    const canvas = renderPicture({
-      dataset: s.current,
-      lanes: data.lanes,
-      annotations: s.annotations,
-      shifts: s.shifts,
-      memMax: data.memMax,
-      range: r,
-      width,
-      pixelRatio: ratio,
-    });
-    return { bytes: await toPng(canvas), name: `${s.current.name.replace(/[^\w.-]+/g, "_")}.png` };
+    const canvas = pictureOfCurrent(s, currentData(), r, width, ratio);
+    return { bytes: await toPng(canvas), name: `${s.current!.name.replace(/[^\w.-]+/g, "_")}.png` };
   };
   const run = async (action: "save" | "copy") => {
     setStatus("Drawing…");

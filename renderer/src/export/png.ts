@@ -149,3 +149,24 @@ export async function toPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
   if (!blob) throw new Error("the picture could not be encoded as PNG (too large?)");
   return new Uint8Array(await blob.arrayBuffer());
 }
+
+/** The picture of the open dataset (store and bulk data) over `range`. */
+export function pictureOfCurrent(
+  s: Pick<import("../app/store").AppState, "current" | "annotations" | "shifts">,
+  data: { lanes: LaneView[]; memMax: number },
+  range: View,
+  width: number,
+  pixelRatio: number,
+): HTMLCanvasElement {
+  if (!s.current) throw new Error("no dataset is open");
+  return renderPicture({
+    dataset: s.current,
+    lanes: data.lanes,
+    annotations: s.annotations,
+    shifts: s.shifts,
+    memMax: data.memMax,
+    range,
+    width,
+    pixelRatio,
+  });
+}
