@@ -1,3 +1,4 @@
+import { parseArgs } from "../model/builder";
 import { compareLanes } from "../model/dataset";
 import { markerKindName, SpanFlag, type MarkerKindValue, type Model } from "../model/types";
 
@@ -84,13 +85,4 @@ export function toChromeTrace(model: Model): ChromeTrace {
       files: model.files.map((f) => ({ path: f.path, format: f.format })),
     },
   };
-}
-
-function parseArgs(text: string): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
 }

@@ -1,7 +1,7 @@
 import type { FileReportBuilder } from "./report";
 import type { FileSource } from "./source";
 import { streamJsonElements } from "./jsonStream";
-import { decodeHead, forEachLine, textChunks } from "./text";
+import { decodeHead, forEachLine, jsonErrorLine, readText, textChunks } from "./text";
 
 export type RecordShape = "jsonl" | "array" | "object-array" | "single" | "empty";
 
@@ -128,4 +128,36 @@ export function quoteBigIntegers(keyPattern: string): (text: string) => string {
 
 function hasLongDigitRun(text: string): boolean {
   return /\d{16}/.test(text);
+}
+
+/** Documents (not record streams) are parsed whole; above this they are refused with a reason. */
+const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * A whole JSON document that must be an object (a saved API response, a report): read,
+ * parsed, and on failure an error in the file's report, with the line where JSON.parse
+ * stopped. Returns null when there is nothing to use.
+ */
+export async function readJsonDocument(
+  source: FileSource,
+  report: FileReportBuilder,
+  opts: { prepare?: (text: string) => string; signal?: AbortSignal } = {},
+): Promise<Record<string, unknown> | null> {
+  if (source.size > MAX_DOCUMENT_BYTES) {
+    report.error(undefined, `document of ${source.size} bytes is too large for this shape (limit 256 MiB)`);
+    return null;
+  }
+  const text = await readText(source, opts.signal);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(opts.prepare ? opts.prepare(text) : text);
+  } catch (e) {
+    report.error(jsonErrorLine(text, e as Error), `malformed JSON: ${(e as Error).message}`);
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    report.error(undefined, "expected a JSON object");
+    return null;
+  }
+  return doc as Record<string, unknown>;
 }

@@ -41,6 +41,16 @@ class StringTable {
   }
 }
 
+/** The args text of a span or marker back as an object ({} when there are none). */
+export function parseArgs(text: string): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
 function argsText(args: Record<string, unknown> | null | undefined): string {
   if (!args) return "";
   for (const k in args) if (args[k] !== undefined && args[k] !== null) return JSON.stringify(args);

@@ -1,13 +1,9 @@
 import { useEffect } from "react";
+import { isTyping } from "./keys";
 import { stepEvent } from "../inspector/queries";
 import { clampView } from "../timeline/timeScale";
 import { currentData } from "./current";
 import { useApp } from "./store";
-
-function typing(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  return !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
-}
 
 /**
  * App-wide keys (timeline navigation keys live in the timeline): `[`/`]` step to the
@@ -17,7 +13,7 @@ function typing(e: KeyboardEvent): boolean {
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (typing(e)) return;
+      if (isTyping(e)) return;
       const s = useApp.getState();
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z") {
         if (s.undoShifts() !== null) e.preventDefault();

@@ -1,4 +1,5 @@
 import type { CounterSeries } from "../../../shared/model/types";
+export { parseArgs } from "../../../shared/model/builder";
 import { lowerBound, type LaneView } from "../timeline/laneView";
 
 /** The depth-0 span (phase) containing data time t, as an index, or -1. */
@@ -17,15 +18,6 @@ export function phaseAt(lane: LaneView, t: number): number {
 export function counterAt(c: CounterSeries, t: number): number | null {
   const i = lowerBound(c.t, t + 1e-9) - 1;
   return i >= 0 ? c.v[i] : null;
-}
-
-export function parseArgs(text: string): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
 }
 
 /** Times of the lane's events (span starts and ends, markers), sorted, for stepping. */

@@ -227,7 +227,7 @@ export function Timeline() {
               setHit(null);
             }}
           />
-          {hit && <Tooltip hit={hit} originSec={current?.originSec ?? 0} left={HEADER_WIDTH} />}
+          {hit && <Tooltip hit={hit} left={HEADER_WIDTH} />}
         </div>
         <div style={{ height: layout.height }} />
       </div>

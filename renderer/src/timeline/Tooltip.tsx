@@ -1,3 +1,4 @@
+import { parseArgs } from "../../../shared/model/builder";
 import { formatDuration } from "../../../shared/model/time";
 import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/model/types";
 import { BAND_HEIGHT, BAND_TOP, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
@@ -90,19 +91,13 @@ export function hitTest(
 }
 
 function argsLines(text: string): string[] {
-  if (!text) return [];
-  try {
-    const args = JSON.parse(text) as Record<string, unknown>;
-    return Object.entries(args)
-      .filter(([, v]) => v !== null && v !== undefined)
-      .slice(0, 8)
-      .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`.slice(0, 120));
-  } catch {
-    return [];
-  }
+  return Object.entries(parseArgs(text))
+    .filter(([, v]) => v !== null && v !== undefined)
+    .slice(0, 8)
+    .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`.slice(0, 120));
 }
 
-export function Tooltip({ hit, left }: { hit: Hit; originSec: number; left: number }) {
+export function Tooltip({ hit, left }: { hit: Hit; left: number }) {
   if (!hit.item || hit.item.kind === "counter") return null;
   return (
     <div className="tooltip" style={{ left: left + hit.x + 14, top: 8 }}>

@@ -1,13 +1,9 @@
 import { useEffect } from "react";
+import { isTyping } from "../app/keys";
 import { useApp } from "../app/store";
 import { fitView, panView, zoomView, type View } from "./timeScale";
 
 const KEYS = new Set(["w", "s", "a", "d"]);
-
-function typing(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  return !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
-}
 
 /**
  * W/S zoom and A/D pan, accelerating while held (as in Perfetto); F fits the data. Motion
@@ -36,7 +32,7 @@ export function useKeyboardNavigation(bounds: View): void {
       raf = held.size ? requestAnimationFrame(tick) : 0;
     };
     const down = (e: KeyboardEvent) => {
-      if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
       const key = e.key.toLowerCase();
       if (key === "f") {
         useApp.getState().setView(fitView(useApp.getState().bounds));

@@ -1,4 +1,5 @@
-import { readText, forEachLine } from "../../ingest/text";
+import { readJsonDocument } from "../../ingest/records";
+import { forEachLine } from "../../ingest/text";
 import type { LaneBuilder } from "../../model/builder";
 import { MarkerKind, SpanFlag } from "../../model/types";
 import type { DirectoryFormat, Format, JsonObject, ParseContext } from "../types";
@@ -201,15 +202,8 @@ function runReport(ctx: ParseContext, r: JsonObject): void {
     l.marker({ t: end, name: "error", kind: MarkerKind.Error, args: { error: r.error } });
 }
 
-async function json(source: Parameters<Format["parse"]>[0], ctx: ParseContext): Promise<JsonObject | null> {
-  try {
-    const v = JSON.parse(await readText(source, ctx.signal));
-    if (isObject(v)) return v;
-    ctx.report.error(undefined, "expected a JSON object");
-  } catch (e) {
-    ctx.report.error(undefined, `malformed JSON: ${(e as Error).message}`);
-  }
-  return null;
+function json(source: Parameters<Format["parse"]>[0], ctx: ParseContext): Promise<JsonObject | null> {
+  return readJsonDocument(source, ctx.report, { signal: ctx.signal });
 }
 
 export const omnirtRunReport: Format = {

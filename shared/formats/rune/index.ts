@@ -1,9 +1,10 @@
-import { forEachLine, readText } from "../../ingest/text";
+import { readJsonDocument } from "../../ingest/records";
+import { forEachLine } from "../../ingest/text";
 import { baseName, type FileSource } from "../../ingest/source";
 import type { LaneBuilder } from "../../model/builder";
 import { MarkerKind, SpanFlag } from "../../model/types";
 import { SseParser, looksLikeSse } from "../omnirt/sse";
-import type { DirectoryFormat, Format, JsonObject, ParseContext } from "../types";
+import type { DirectoryFormat, Format, ParseContext } from "../types";
 import { firstNonSpace, hasKeys, isObject, num, str } from "../types";
 import { applyWal, sqlJs } from "./sqlite";
 
@@ -194,13 +195,9 @@ export const runeSummary: Format = {
   family: "rune",
   detect: (h) => (firstNonSpace(h.text) === "{" && hasKeys(h.text, "events", "avg_ms", "total") ? 0.9 : 0),
   async parse(source, ctx) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await readText(source, ctx.signal));
-    } catch (e) {
-      return ctx.report.error(undefined, `malformed JSON: ${(e as Error).message}`);
-    }
-    const events = isObject(doc) && Array.isArray(doc.events) ? doc.events.filter(isObject) : [];
+    const doc = await readJsonDocument(source, ctx.report, { signal: ctx.signal });
+    if (!doc) return;
+    const events = Array.isArray(doc.events) ? doc.events.filter(isObject) : [];
     ctx.report.records = events.length;
     // Aggregates carry no time: they are counted and listed, not drawn.
     const line = events
@@ -227,13 +224,8 @@ export const runeResult: Format = {
   detect: (h) => (RESULT_PATH.test(h.path) && firstNonSpace(h.text) === "{" ? 0.6 : 0),
   async parse(source: FileSource, ctx) {
     const [, tenant, kind, date, jobId] = RESULT_PATH.exec(source.path)!;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(await readText(source, ctx.signal));
-    } catch (e) {
-      return ctx.report.error(undefined, `malformed JSON: ${(e as Error).message}`);
-    }
-    const o: JsonObject = isObject(doc) ? doc : {};
+    const o = await readJsonDocument(source, ctx.report, { signal: ctx.signal });
+    if (!o) return;
     const lane = laneFor(ctx, jobId, { tenant, kind, status: str(o.status) });
     const when = (v: unknown) =>
       typeof v === "number"

@@ -1,34 +1,11 @@
 import type { FileSource } from "../../ingest/source";
-import { readJsonRecords } from "../../ingest/records";
-import { jsonErrorLine, readText } from "../../ingest/text";
+import { readJsonDocument, readJsonRecords } from "../../ingest/records";
 import type { Format, Head, JsonObject, ParseContext } from "../types";
 import { firstNonSpace, hasKeys, int, isObject, num, str } from "../types";
 import { identityFromContext, SkulkCollector, type RunnerIdentity } from "./runner";
 
-/** Documents (not record streams) are parsed whole; above this they are refused with a reason. */
-const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-
-async function readDocument(source: FileSource, ctx: ParseContext): Promise<JsonObject | null> {
-  if (source.size > MAX_DOCUMENT_BYTES) {
-    ctx.report.error(
-      undefined,
-      `document of ${source.size} bytes is too large for this shape (limit 256 MiB)`,
-    );
-    return null;
-  }
-  const text = await readText(source, ctx.signal);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    ctx.report.error(jsonErrorLine(text, e as Error), `malformed JSON: ${(e as Error).message}`);
-    return null;
-  }
-  if (!isObject(doc)) {
-    ctx.report.error(undefined, "expected a JSON object");
-    return null;
-  }
-  return doc;
+function readDocument(source: FileSource, ctx: ParseContext): Promise<JsonObject | null> {
+  return readJsonDocument(source, ctx.report, { signal: ctx.signal });
 }
 
 function entries(

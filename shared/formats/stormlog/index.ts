@@ -109,7 +109,7 @@ export const stormlogRollups: Format = {
     return /"format"\s*:\s*"stormlog\.telemetry_rollups"/.test(head.text) ? 0.99 : 0;
   },
   async parse(source, ctx) {
-    await parseRollups(await readText(source, ctx.signal), ctx);
+    await parseRollups(source, ctx);
   },
 };
 

@@ -1,3 +1,5 @@
+import { readJsonDocument } from "../../ingest/records";
+import type { FileSource } from "../../ingest/source";
 import type { ParseContext } from "../types";
 import { isObject } from "../types";
 import { BIG_INT_PREPARE } from "./record";
@@ -20,15 +22,10 @@ const bigOf = (v: unknown): bigint | null =>
  * each counter with the rank and device it happened on. Each peak is a sample of a
  * `rollup.*.peak` counter on that rank's lane, at the peak's timestamp.
  */
-export async function parseRollups(text: string, ctx: ParseContext): Promise<void> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(BIG_INT_PREPARE(text));
-  } catch (e) {
-    return ctx.report.error(undefined, `malformed JSON: ${(e as Error).message}`);
-  }
-  if (!isObject(doc) || !Array.isArray(doc.sessions))
-    return ctx.report.error(undefined, 'rollups have no "sessions" list');
+export async function parseRollups(source: FileSource, ctx: ParseContext): Promise<void> {
+  const doc = await readJsonDocument(source, ctx.report, { prepare: BIG_INT_PREPARE, signal: ctx.signal });
+  if (!doc) return;
+  if (!Array.isArray(doc.sessions)) return ctx.report.error(undefined, 'rollups have no "sessions" list');
   if (doc.schema_version !== 1)
     ctx.report.warn(`rollups schema_version ${String(doc.schema_version)} (read as 1)`);
   for (const s of doc.sessions) {
