@@ -4,6 +4,7 @@ import path from "node:path";
 import {
   BrowserWindow,
   clipboard,
+  ClipboardItem,
   dialog,
   nativeImage,
   type IpcMainInvokeEvent,
@@ -101,10 +102,12 @@ export function registerHandlers(deps: HandlerDeps): void {
     return saveAs(event, text, name, "json", "JSON");
   });
 
-  handle("clipboard:write-png", (_event, data) => {
-    const image = nativeImage.createFromBuffer(Buffer.from(bytes(data, "clipboard:write-png")));
-    if (image.isEmpty()) throw new Error("clipboard:write-png: not a PNG image");
-    clipboard.writeImage(image);
+  handle("clipboard:write-png", async (_event, data) => {
+    const png = bytes(data, "clipboard:write-png");
+    if (nativeImage.createFromBuffer(Buffer.from(png)).isEmpty())
+      throw new Error("clipboard:write-png: not a PNG image");
+    // Electron 45's clipboard is the W3C one: items of MIME-typed blobs.
+    await clipboard.write([new ClipboardItem({ "image/png": new Blob([png], { type: "image/png" }) })]);
   });
 
   // Grants arrive synchronously so they are in place before the ingest:start that follows

@@ -100,7 +100,10 @@ export const electron = {
   Menu: { buildFromTemplate: vi.fn((t: unknown) => ({ template: t })), setApplicationMenu: vi.fn() },
   shell: { openExternal: vi.fn(async () => {}) },
   dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn() },
-  clipboard: { writeImage: vi.fn() },
+  clipboard: { write: vi.fn(async () => {}) },
+  ClipboardItem: class {
+    constructor(readonly items: Record<string, unknown>) {}
+  },
   nativeImage: {
     createFromBuffer: vi.fn((b: Buffer) => ({ isEmpty: () => b.subarray(1, 4).toString() !== "PNG" })),
   },

@@ -213,8 +213,11 @@ describe("saving and the clipboard", () => {
 
   it("puts a PNG on the clipboard and refuses bytes that are not an image", async () => {
     await invoke("clipboard:write-png", new Uint8Array(png));
-    expect(electron.clipboard.writeImage).toHaveBeenCalledTimes(1);
+    expect(electron.clipboard.write).toHaveBeenCalledTimes(1);
+    const [items] = electron.clipboard.write.mock.calls[0] as unknown as [{ items: Record<string, Blob> }[]];
+    expect(Object.keys(items[0].items)).toEqual(["image/png"]);
+    expect(new Uint8Array(await items[0].items["image/png"].arrayBuffer())).toEqual(new Uint8Array(png));
     await expect(invoke("clipboard:write-png", new Uint8Array([1, 2, 3]))).rejects.toThrow(/not a PNG/);
-    expect(electron.clipboard.writeImage).toHaveBeenCalledTimes(1);
+    expect(electron.clipboard.write).toHaveBeenCalledTimes(1);
   });
 });
