@@ -49,15 +49,6 @@ function newest(...dirs) {
   return t;
 }
 
-function electronBinary() {
-  try {
-    const bin = require("electron");
-    return typeof bin === "string" && existsSync(bin) ? bin : null;
-  } catch {
-    return null;
-  }
-}
-
 function ensureBuilt() {
   if (
     existsSync(path.join(root, "dist", "renderer", "index.html")) &&
@@ -78,25 +69,30 @@ if (["inspect", "export", "demo", "help", "--help", "-h"].includes(command)) {
   const { main } = await nodeEntry();
   process.exitCode = await main(args);
 } else {
-  const web = args.includes("--web");
+  const webRequested = args.includes("--web");
   const paths = args.filter((a) => !a.startsWith("--"));
   ensureBuilt();
-  const electron = web ? null : electronBinary();
-  if (electron) {
+  const entry = await nodeEntry();
+  const facts = { webRequested, electron: entry.electronState(root), hasDisplay: entry.hasDisplay() };
+  let plan = entry.planLaunch(facts);
+  if (plan.kind === "download") {
+    console.log(
+      `Electron ${plan.version}'s binary is not downloaded yet: fetching it from ${plan.host} (once)…`,
+    );
+    const download = await entry.downloadElectron(plan.packageDir, plan.host);
+    plan = entry.planLaunch({ ...facts, electron: entry.electronState(root), download });
+  }
+  if (plan.kind === "desktop") {
     const child = spawn(
-      electron,
+      plan.executable,
       [path.join(root, "dist", "electron", "main.cjs"), ...paths.map((p) => path.resolve(p))],
       { stdio: "inherit" },
     );
     child.on("exit", (code) => process.exit(code ?? 0));
   } else {
-    if (!web) {
-      console.log(
-        "Electron's binary is not installed on this machine (its download needs GitHub), so Rankscope runs in web mode.",
-      );
-    }
-    const { serveWeb } = await nodeEntry();
-    const { url } = await serveWeb(
+    if (plan.reason)
+      console.log(`The desktop app is not available here: ${plan.reason}, so Rankscope runs in web mode.`);
+    const { url } = await entry.serveWeb(
       path.join(root, "dist", "renderer"),
       paths.map((p) => path.resolve(p)),
       Number(process.env.PORT ?? 5173),

@@ -14,8 +14,8 @@ const common = {
   bundle: true,
   platform: "node",
   format: "cjs",
-  // Electron 39 ships Node 22 and Chromium 142.
-  target: "node22",
+  // Electron 45 ships Node 24 and a Chromium newer than 150.
+  target: "node24",
   sourcemap: dev ? "inline" : "linked",
   minify: false,
   logLevel: "warning",
@@ -41,7 +41,7 @@ await Promise.all([
     entryPoints: [path.join(root, "electron", "preload.ts")],
     outfile: path.join(out, "preload.cjs"),
     // The sandboxed preload has `require` for electron only, and Chromium's JS.
-    target: "chrome142",
+    target: "chrome150",
   }),
 ]);
 // The window icon on Linux (packaged apps also get it from electron-builder).

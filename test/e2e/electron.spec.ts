@@ -1,23 +1,19 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { _electron as electron, expect, test } from "@playwright/test";
+import { electronState } from "../../electron/node/desktop";
 import { generateSkulkDemo } from "../../shared/demo/skulkDemo";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const main = path.join(root, "dist", "electron", "main.cjs");
 
-/** Electron's executable, or null when its binary was never downloaded (offline installs). */
+/** Electron's executable, or null when its binary was never downloaded (offline machines). */
 function electronBinary(): string | null {
-  try {
-    const bin: unknown = createRequire(import.meta.url)("electron");
-    return typeof bin === "string" && existsSync(bin) ? bin : null;
-  } catch {
-    return null;
-  }
+  const state = electronState(root);
+  return state.kind === "installed" ? state.executable : null;
 }
 
 function demoFolder(): string {
@@ -33,8 +29,8 @@ const binary = electronBinary();
 
 test.skip(
   !binary,
-  "Electron's binary is not installed (node_modules/electron/dist is missing: `npm install` could not download it " +
-    "from GitHub). Install it with network access to run the desktop end-to-end test; web mode covers the renderer.",
+  "Electron's binary is not installed (node_modules/electron/dist is missing: it is downloaded from GitHub on the " +
+    "first `npm start`, and this machine cannot reach GitHub). Web mode covers the renderer.",
 );
 
 test("rankscope <folder> opens the desktop app with one lane per rank", async () => {
