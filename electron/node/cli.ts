@@ -28,7 +28,7 @@ export async function loadModel(paths: string[]): Promise<Model> {
     })),
     ...result.files,
   ];
-  return finalizeModel({ originSec: result.originSec, lanes: result.lanes, files, notes: result.notes });
+  return finalizeModel({ lanes: result.lanes, files, notes: result.notes });
 }
 
 /** Runs `inspect`; returns the exit code per DESIGN.md (0 ran, 1 nothing found). */

@@ -95,17 +95,18 @@ export interface Hang {
   family: PhaseFamily;
   /** When the rank entered the phase, shifted. */
   since: number;
-  /** From `since` to the end of the data. */
+  /** From `since` to the end of the lane's own data (a shift moves both alike). */
   durationNs: number;
   /** false when a snapshot said the process was dead: it is not waiting, it is gone. */
   alive: boolean | null;
 }
 
 /**
- * Ranks still inside a phase at the end of the data (an open depth-0 span), longest first.
- * `end` is the end of the data on the shifted timeline (what the user sees).
+ * Ranks still inside a phase at the end of their data (an open depth-0 span), longest first.
+ * Each lasts until its own lane ends (LaneData.end): a capture that ended minutes after the
+ * rank entered says minutes, whatever other files hold.
  */
-export function hangs(lanes: LaneData[], end: number, shifts?: Shifts): Hang[] {
+export function hangs(lanes: LaneData[], shifts?: Shifts): Hang[] {
   const out: Hang[] = [];
   for (const lane of lanes) {
     const { spans, strings, info } = lane;
@@ -131,7 +132,7 @@ export function hangs(lanes: LaneData[], end: number, shifts?: Shifts): Hang[] {
       phase,
       family: phaseFamily(phase),
       since,
-      durationNs: Math.max(0, end - since),
+      durationNs: Math.max(0, lane.end - spans.start[found]),
       alive: typeof alive === "boolean" ? alive : null,
     });
   }

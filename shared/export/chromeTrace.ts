@@ -20,10 +20,10 @@ export function toChromeTrace(model: Model): ChromeTrace {
   const events: Record<string, unknown>[] = [];
   const lanes = [...model.lanes].sort((a, b) => compareLanes(a.info, b.info));
   const pids = new Map<string, number>();
-  const originUs = model.originSec * 1e6;
-  const us = (offsetNs: number) => originUs + offsetNs / 1e3;
   lanes.forEach((lane, index) => {
     const info = lane.info;
+    const originUs = lane.originSec * 1e6;
+    const us = (offsetNs: number) => originUs + offsetNs / 1e3;
     let pid = pids.get(info.group);
     if (pid === undefined) {
       pid = pids.size + 1;

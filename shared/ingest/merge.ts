@@ -1,6 +1,7 @@
 /**
  * Parallel ingest support, host-independent: split inputs into balanced groups that
- * workers read separately, then merge their results into one model.
+ * workers read separately, then merge their results into one model. Each lane keeps its own
+ * origin; one lane from several workers is re-expressed against the earliest of theirs.
  *
  * A directory is never split (a stormlog sink, a RUNE store with its -wal, one node's
  * files), and lanes that several workers produced are merged: spans and markers
@@ -8,7 +9,8 @@
  */
 import { concat, sortOrder, permute } from "../model/columns";
 import type { CounterSeries, LaneData } from "../model/types";
-import type { IngestResult } from "./pipeline";
+import { rebaseLane } from "../model/runs";
+import { earliestOrigin, type IngestResult } from "./pipeline";
 import { dirName, type FileSource } from "./source";
 
 /** Below this total, one worker reads everything (cross-file joins stay in one place). */
@@ -38,17 +40,6 @@ export function partition<T extends Pick<FileSource, "path" | "size">>(sources: 
   return bins.map((b) => b.files).filter((g) => g.length);
 }
 
-function shiftTimes(lane: LaneData, shift: number): void {
-  if (!shift) return;
-  const add = (a: Float64Array) => {
-    for (let i = 0; i < a.length; i++) a[i] += shift;
-  };
-  add(lane.spans.start);
-  add(lane.spans.end);
-  add(lane.markers.t);
-  for (const c of lane.counters) add(c.t);
-}
-
 function remapFiles(lane: LaneData, map: number[]): void {
   for (const col of [lane.spans.file, lane.markers.file])
     for (let i = 0; i < col.length; i++) col[i] = map[col[i]] ?? col[i];
@@ -75,6 +66,8 @@ function reindex(lane: LaneData, table: Map<string, number>, strings: string[]):
 
 function mergeLanes(parts: LaneData[]): LaneData {
   if (parts.length === 1) return parts[0];
+  const originSec = Math.min(...parts.map((p) => p.originSec));
+  for (const p of parts) rebaseLane(p, originSec);
   const table = new Map<string, number>([["", 0]]);
   const strings = [""];
   const re = parts.map((p) => reindex(p, table, strings));
@@ -117,6 +110,8 @@ function mergeLanes(parts: LaneData[]): LaneData {
   for (const p of re) for (const c of p.counters) counters.set(c.name, [...(counters.get(c.name) ?? []), c]);
   return {
     info,
+    originSec,
+    end: Math.max(...parts.map((p) => p.end)),
     strings,
     spans: Object.fromEntries(
       spanKeys.map((k) => [k, permute(sorted[k], pick)]),
@@ -135,10 +130,6 @@ function mergeLanes(parts: LaneData[]): LaneData {
 /** One result from several workers' results; files keep the order of `sources`. */
 export function mergeResults(results: IngestResult[], sources: Pick<FileSource, "path">[]): IngestResult {
   if (results.length === 1) return results[0];
-  const withOrigin = results.filter((r) => r.lanes.length);
-  const originSec = withOrigin.length
-    ? Math.min(...withOrigin.map((r) => r.originSec))
-    : results[0].originSec;
   const order = new Map(sources.map((s, i) => [s.path, i]));
   const files = results
     .flatMap((r) => r.files)
@@ -148,14 +139,14 @@ export function mergeResults(results: IngestResult[], sources: Pick<FileSource, 
   results.forEach((r) => {
     const fileMap = r.files.map((f) => position.get(f)!);
     for (const lane of r.lanes) {
-      shiftTimes(lane, (r.originSec - originSec) * 1e9);
       remapFiles(lane, fileMap);
       byId.set(lane.info.id, [...(byId.get(lane.info.id) ?? []), lane]);
     }
   });
+  const lanes = [...byId.values()].map(mergeLanes);
   return {
-    originSec,
-    lanes: [...byId.values()].map(mergeLanes),
+    originSec: earliestOrigin(lanes),
+    lanes,
     files,
     notes: results.flatMap((r) => r.notes),
   };

@@ -25,6 +25,7 @@ export interface IngestOptions {
 }
 
 export interface IngestResult {
+  /** The earliest lane origin (each lane has its own; see LaneData.originSec). */
   originSec: number;
   lanes: LaneData[];
   files: FileReport[];
@@ -32,6 +33,10 @@ export interface IngestResult {
 }
 
 const HEAD_BYTES = 64 * 1024;
+
+export function earliestOrigin(lanes: LaneData[]): number {
+  return lanes.length ? Math.min(...lanes.map((l) => l.originSec)) : 0;
+}
 
 export async function readHead(source: FileSource): Promise<Head> {
   const bytes = await source.head(HEAD_BYTES);
@@ -193,5 +198,5 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
   progress.currentPath = null;
   emit(true);
   const lanes = builder.build();
-  return { originSec: builder.time.originSec, lanes, files, notes };
+  return { originSec: earliestOrigin(lanes), lanes, files, notes };
 }

@@ -1,4 +1,5 @@
 import { Column, f64, permute, sortOrder, u32, u8 } from "./columns";
+import { laneExtent } from "./dataset";
 import { TimeBase } from "./time";
 import type { CounterSeries, LaneData, LaneInfo, MarkerKindValue } from "./types";
 import { SpanFlag } from "./types";
@@ -57,9 +58,10 @@ function argsText(args: Record<string, unknown> | null | undefined): string {
   return "";
 }
 
-export class LaneBuilder {
-  private readonly strings = new StringTable();
-  private readonly spanCols = {
+/** One lane's columns; offsets are from the lane's own origin (a whole second). */
+class LaneStore {
+  readonly strings = new StringTable();
+  readonly spanCols = {
     start: f64(),
     end: f64(),
     name: u32(),
@@ -69,16 +71,17 @@ export class LaneBuilder {
     file: u32(),
     line: u32(),
   };
-  private readonly markerCols = { t: f64(), name: u32(), kind: u8(), args: u32(), file: u32(), line: u32() };
-  private readonly counters = new Map<string, { t: Column<Float64Array>; v: Column<Float64Array> }>();
-  constructor(
-    public info: LaneInfo,
-    private readonly currentFile: { index: number },
-  ) {}
+  readonly markerCols = { t: f64(), name: u32(), kind: u8(), args: u32(), file: u32(), line: u32() };
+  readonly counters = new Map<string, { t: Column<Float64Array>; v: Column<Float64Array> }>();
+  /** Fixed by the first time base that has one; null while nothing placed in time was added. */
+  originSec: number | null = null;
+  /** Inputs that gave this lane data: the lane ends where the latest of them ends. */
+  readonly files = new Set<number>();
+  lastFile = -1;
+  /** An explicit end (a snapshot's time), as an offset from originSec. */
+  endHint = -Infinity;
 
-  private get file(): number {
-    return this.currentFile.index;
-  }
+  constructor(public info: LaneInfo) {}
 
   /** Fills identity fields that are still unknown (later files may know the layer range). */
   mergeInfo(info: Partial<LaneInfo>): void {
@@ -92,88 +95,150 @@ export class LaneBuilder {
       }
     }
   }
+}
+
+/**
+ * What a format writes a lane through. Its offsets are those of one TimeBase (one input's,
+ * or a collector's own); the writer re-expresses them against the lane's origin, so a lane
+ * fed by several inputs keeps every instant exact, and inputs years apart never share an origin.
+ */
+export class LaneBuilder {
+  constructor(
+    private readonly store: LaneStore,
+    private readonly time: TimeBase,
+    private readonly builder: ModelBuilder,
+  ) {}
+
+  get info(): LaneInfo {
+    return this.store.info;
+  }
+
+  mergeInfo(info: Partial<LaneInfo>): void {
+    this.store.mergeInfo(info);
+  }
+
+  /** Shift from this writer's time base to the lane's origin (exact: whole seconds). */
+  private shift(): number {
+    if (!this.time.hasOrigin) return 0;
+    const o = this.time.originSec;
+    const store = this.store;
+    if (store.originSec === null) store.originSec = o;
+    return o === store.originSec ? 0 : (o - store.originSec) * 1e9;
+  }
+
+  private touch(file: number, t: number): void {
+    if (file !== this.store.lastFile) {
+      this.store.files.add(file);
+      this.store.lastFile = file;
+    }
+    this.builder.reach(file, this.time, t);
+  }
 
   span(s: SpanInput): void {
-    const c = this.spanCols;
-    c.start.push(s.start);
-    c.end.push(Math.max(s.end, s.start));
-    c.name.push(this.strings.id(s.name));
+    const c = this.store.spanCols;
+    const d = this.shift();
+    const file = s.file ?? this.builder.fileIndex;
+    c.start.push(s.start + d);
+    c.end.push(Math.max(s.end, s.start) + d);
+    c.name.push(this.store.strings.id(s.name));
     c.depth.push(s.depth ?? 0);
     c.flags.push(s.flags ?? 0);
-    c.args.push(this.strings.id(argsText(s.args)));
-    c.file.push(s.file ?? this.file);
+    c.args.push(this.store.strings.id(argsText(s.args)));
+    c.file.push(file);
     c.line.push(s.line ?? 0);
+    // An open span's end is where the format chose to stop it, not data the input holds.
+    this.touch(file, s.flags && s.flags & SpanFlag.Open ? s.start : Math.max(s.end, s.start));
   }
 
   marker(m: MarkerInput): void {
-    const c = this.markerCols;
-    c.t.push(m.t);
-    c.name.push(this.strings.id(m.name));
+    const c = this.store.markerCols;
+    const file = m.file ?? this.builder.fileIndex;
+    c.t.push(m.t + this.shift());
+    c.name.push(this.store.strings.id(m.name));
     c.kind.push(m.kind);
-    c.args.push(this.strings.id(argsText(m.args)));
-    c.file.push(m.file ?? this.file);
+    c.args.push(this.store.strings.id(argsText(m.args)));
+    c.file.push(file);
     c.line.push(m.line ?? 0);
+    this.touch(file, m.t);
   }
 
   counter(name: string, t: number, v: number): void {
     if (!Number.isFinite(v) || !Number.isFinite(t)) return;
-    let series = this.counters.get(name);
+    let series = this.store.counters.get(name);
     if (!series) {
       series = { t: f64(), v: f64() };
-      this.counters.set(name, series);
+      this.store.counters.set(name, series);
     }
-    series.t.push(t);
+    series.t.push(t + this.shift());
     series.v.push(v);
+    this.touch(this.builder.fileIndex, t);
+  }
+
+  /**
+   * The lane's data runs at least to `t` (the time a snapshot was taken): a phase still open
+   * in it lasts until then, not only until its last record.
+   */
+  endAt(t: number): void {
+    if (!Number.isFinite(t)) return;
+    const e = t + this.shift();
+    if (e > this.store.endHint) this.store.endHint = e;
   }
 
   get spanCount(): number {
-    return this.spanCols.start.length;
+    return this.store.spanCols.start.length;
   }
 
   get markerCount(): number {
-    return this.markerCols.t.length;
+    return this.store.markerCols.t.length;
   }
+}
 
-  /** Sorted, compact lane data. */
-  build(): LaneData {
-    const s = this.spanCols;
-    const start = s.start.toArray();
-    const depth = s.depth.toArray();
-    const spanOrder = sortOrder(start, Float64Array.from(depth));
-    const m = this.markerCols;
-    const mt = m.t.toArray();
-    const markerOrder = sortOrder(mt);
-    const counters: CounterSeries[] = [];
-    for (const [name, series] of this.counters) {
-      const raw = series.t.toArray();
-      const order = sortOrder(raw);
-      counters.push({ name, ...dropRepeats(permute(raw, order), permute(series.v.toArray(), order)) });
-    }
-    counters.sort((a, b) => a.name.localeCompare(b.name));
-    return {
-      info: this.info,
-      strings: this.strings.strings,
-      spans: {
-        start: permute(start, spanOrder),
-        end: permute(s.end.toArray(), spanOrder),
-        name: permute(s.name.toArray(), spanOrder),
-        depth: permute(depth, spanOrder),
-        flags: permute(s.flags.toArray(), spanOrder),
-        args: permute(s.args.toArray(), spanOrder),
-        file: permute(s.file.toArray(), spanOrder),
-        line: permute(s.line.toArray(), spanOrder),
-      },
-      markers: {
-        t: permute(mt, markerOrder),
-        name: permute(m.name.toArray(), markerOrder),
-        kind: permute(m.kind.toArray(), markerOrder),
-        args: permute(m.args.toArray(), markerOrder),
-        file: permute(m.file.toArray(), markerOrder),
-        line: permute(m.line.toArray(), markerOrder),
-      },
-      counters,
-    };
+/** Sorted, compact lane data; `fileEnd(f)` is where input f ends, as an offset from `originSec`. */
+function buildLane(store: LaneStore, fileEnd: (file: number, originSec: number) => number): LaneData {
+  const s = store.spanCols;
+  const start = s.start.toArray();
+  const depth = s.depth.toArray();
+  const spanOrder = sortOrder(start, Float64Array.from(depth));
+  const m = store.markerCols;
+  const mt = m.t.toArray();
+  const markerOrder = sortOrder(mt);
+  const counters: CounterSeries[] = [];
+  for (const [name, series] of store.counters) {
+    const raw = series.t.toArray();
+    const order = sortOrder(raw);
+    counters.push({ name, ...dropRepeats(permute(raw, order), permute(series.v.toArray(), order)) });
   }
+  counters.sort((a, b) => a.name.localeCompare(b.name));
+  const originSec = store.originSec ?? 0;
+  const lane: LaneData = {
+    info: store.info,
+    originSec,
+    end: 0,
+    strings: store.strings.strings,
+    spans: {
+      start: permute(start, spanOrder),
+      end: permute(s.end.toArray(), spanOrder),
+      name: permute(s.name.toArray(), spanOrder),
+      depth: permute(depth, spanOrder),
+      flags: permute(s.flags.toArray(), spanOrder),
+      args: permute(s.args.toArray(), spanOrder),
+      file: permute(s.file.toArray(), spanOrder),
+      line: permute(s.line.toArray(), spanOrder),
+    },
+    markers: {
+      t: permute(mt, markerOrder),
+      name: permute(m.name.toArray(), markerOrder),
+      kind: permute(m.kind.toArray(), markerOrder),
+      args: permute(m.args.toArray(), markerOrder),
+      file: permute(m.file.toArray(), markerOrder),
+      line: permute(m.line.toArray(), markerOrder),
+    },
+    counters,
+  };
+  let end = Math.max(store.endHint, laneExtent(lane)?.[1] ?? -Infinity);
+  for (const f of store.files) end = Math.max(end, fileEnd(f, originSec));
+  lane.end = Number.isFinite(end) ? end : 0;
+  return lane;
 }
 
 /**
@@ -192,33 +257,64 @@ function dropRepeats(t: Float64Array, v: Float64Array): { t: Float64Array; v: Fl
 }
 
 /**
- * Collects lanes for one ingest run. All lanes share one TimeBase, so offsets are
- * comparable across files. Formats call `lane()` with a stable id; a second call with the
- * same id returns the same lane (e.g. one rank seen in two files).
+ * Collects lanes for one ingest run. Each input gets its own TimeBase (`time`, replaced by
+ * `setFile`), so inputs far apart in time keep their resolution; state that spans inputs
+ * keeps a TimeBase of its own and passes it to `lane()`. Formats call `lane()` with a stable
+ * id; a second call with the same id writes to the same lane (one rank seen in two files).
  */
 export class ModelBuilder {
-  readonly time: TimeBase;
-  private readonly lanes = new Map<string, LaneBuilder>();
-  private readonly currentFile = { index: 0 };
+  private timeBase = new TimeBase();
+  private readonly lanes = new Map<string, LaneStore>();
+  private readonly writers = new WeakMap<TimeBase, Map<string, LaneBuilder>>();
+  private file = 0;
+  /** Per input, its latest instant: the time base it was read in and the offset. */
+  private readonly ends: ({ time: TimeBase; t: number; approx: number } | undefined)[] = [];
 
-  constructor(time = new TimeBase()) {
-    this.time = time;
+  /** The current input's time base. */
+  get time(): TimeBase {
+    return this.timeBase;
   }
 
-  /** Subsequent spans/markers are attributed to this file index. */
+  get fileIndex(): number {
+    return this.file;
+  }
+
+  /** Subsequent data is attributed to this input, and read in a fresh time base. */
   setFile(index: number): void {
-    this.currentFile.index = index;
+    this.file = index;
+    this.timeBase = new TimeBase();
   }
 
-  lane(info: LaneInfo): LaneBuilder {
-    let lane = this.lanes.get(info.id);
-    if (!lane) {
-      lane = new LaneBuilder({ ...info }, this.currentFile);
-      this.lanes.set(info.id, lane);
+  lane(info: LaneInfo, time: TimeBase = this.timeBase): LaneBuilder {
+    let store = this.lanes.get(info.id);
+    if (!store) {
+      store = new LaneStore({ ...info });
+      this.lanes.set(info.id, store);
     } else {
-      lane.mergeInfo(info);
+      store.mergeInfo(info);
     }
-    return lane;
+    let byId = this.writers.get(time);
+    if (!byId) this.writers.set(time, (byId = new Map()));
+    let writer = byId.get(info.id);
+    if (!writer) byId.set(info.id, (writer = new LaneBuilder(store, time, this)));
+    return writer;
+  }
+
+  /** Records that input `file` holds an instant at offset t of `time` (see LaneData.end). */
+  reach(file: number, time: TimeBase, t: number): void {
+    const approx = time.originSec * 1e9 + t;
+    const e = this.ends[file];
+    if (!e) this.ends[file] = { time, t, approx };
+    else if (approx > e.approx) {
+      e.time = time;
+      e.t = t;
+      e.approx = approx;
+    }
+  }
+
+  /** Input `file` was a snapshot taken at offset t of the current time base (its generatedAt). */
+  snapshotAt(t: number, time: TimeBase = this.timeBase, file = this.file): void {
+    if (Number.isFinite(t)) this.reach(file, time, t);
   }
 
   hasLane(id: string): boolean {
@@ -230,7 +326,11 @@ export class ModelBuilder {
   }
 
   build(): LaneData[] {
-    return [...this.lanes.values()].map((l) => l.build());
+    const fileEnd = (f: number, originSec: number) => {
+      const e = this.ends[f];
+      return e ? e.t + (e.time.originSec - originSec) * 1e9 : -Infinity;
+    };
+    return [...this.lanes.values()].map((l) => buildLane(l, fileEnd));
   }
 }
 

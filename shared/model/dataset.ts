@@ -1,3 +1,4 @@
+import { groupRuns } from "./runs";
 import type { LaneData, LaneInfo, Model } from "./types";
 import { SpanFlag } from "./types";
 
@@ -35,13 +36,15 @@ export function modelExtent(lanes: LaneData[]): [number, number] | null {
 }
 
 /**
- * Open spans reach the end of the data: the whole dataset's end, since a rank still stuck
- * in a barrier while other ranks kept logging has been stuck all that time.
+ * Open spans reach the end of their own lane's data (its last record, or the snapshot time of
+ * the input that holds it): a rank still stuck in a barrier while its capture went on has been
+ * stuck all that time, but another file's data says nothing about it.
  */
-export function extendOpenSpans(lanes: LaneData[], end: number): void {
+export function extendOpenSpans(lanes: LaneData[]): void {
   for (const lane of lanes) {
     const { flags, end: ends } = lane.spans;
-    for (let i = 0; i < flags.length; i++) if (flags[i] & SpanFlag.Open && ends[i] < end) ends[i] = end;
+    for (let i = 0; i < flags.length; i++)
+      if (flags[i] & SpanFlag.Open && ends[i] < lane.end) ends[i] = lane.end;
   }
 }
 
@@ -58,10 +61,14 @@ export function compareLanes(a: LaneInfo, b: LaneInfo): number {
   );
 }
 
-/** Sorts lanes and extends open spans; the model the app and the CLI show. */
-export function finalizeModel(model: Model): Model {
-  const lanes = [...model.lanes].sort((a, b) => compareLanes(a.info, b.info));
-  const extent = modelExtent(lanes);
-  if (extent) extendOpenSpans(lanes, extent[1]);
-  return { ...model, lanes };
+/** What an ingest produced, before it is finalized into the model the app and the CLI show. */
+export type ModelParts = Pick<Model, "lanes" | "files" | "notes">;
+
+/** Sorts lanes, extends open spans to their lanes' ends and groups the lanes into runs. */
+export function finalizeModel(parts: ModelParts): Model {
+  const lanes = [...parts.lanes].sort((a, b) => compareLanes(a.info, b.info));
+  extendOpenSpans(lanes);
+  const runs = groupRuns(lanes);
+  const originSec = runs.length ? Math.min(...runs.map((r) => r.originSec)) : 0;
+  return { originSec, lanes, runs, files: parts.files, notes: parts.notes };
 }

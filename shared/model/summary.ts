@@ -1,4 +1,4 @@
-import { laneExtent, modelExtent } from "./dataset";
+import { laneExtent } from "./dataset";
 import type { Diagnostic, FormatId, Model } from "./types";
 
 /** The `rankscope inspect --json` document (DESIGN.md contract). */
@@ -20,6 +20,7 @@ export interface InspectReport {
     startNs: string | null;
     endNs: string | null;
   }[];
+  runs: { id: string; label: string; lanes: string[]; startNs: string; endNs: string }[];
   notes: { kind: string; message: string }[];
   startNs: string | null;
   endNs: string | null;
@@ -30,7 +31,16 @@ function ns(originSec: number, offset: number): string {
 }
 
 export function inspectReport(model: Model): InspectReport {
-  const extent = modelExtent(model.lanes);
+  const runs = model.runs.map((r) => ({
+    id: r.id,
+    label: r.label,
+    lanes: r.lanes,
+    startNs: ns(r.originSec, r.start),
+    endNs: ns(r.originSec, r.end),
+  }));
+  const byTime = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+  const starts = runs.map((r) => r.startNs).sort(byTime);
+  const ends = runs.map((r) => r.endNs).sort(byTime);
   return {
     files: model.files.map((f) => ({
       path: f.path,
@@ -75,13 +85,14 @@ export function inspectReport(model: Model): InspectReport {
         markers: lane.markers.t.length,
         phases,
         counters,
-        startNs: e ? ns(model.originSec, e[0]) : null,
-        endNs: e ? ns(model.originSec, e[1]) : null,
+        startNs: e ? ns(lane.originSec, e[0]) : null,
+        endNs: e ? ns(lane.originSec, Math.max(e[1], lane.end)) : null,
       };
     }),
+    runs,
     notes: model.notes.map((n) => ({ kind: n.kind, message: n.message })),
-    startNs: extent ? ns(model.originSec, extent[0]) : null,
-    endNs: extent ? ns(model.originSec, extent[1]) : null,
+    startNs: starts[0] ?? null,
+    endNs: ends[ends.length - 1] ?? null,
   };
 }
 

@@ -51,6 +51,11 @@ export interface LaneInfo {
   pid?: number | null;
   /** Extra identity or state worth showing (e.g. a runner's status at generatedAt). */
   state?: Record<string, Scalar>;
+  /**
+   * The run the lane belongs to, when it is not simply its source and group (e.g. every
+   * service of one OTLP export, every scrape of one folder).
+   */
+  run?: string | null;
 }
 
 export const SpanFlag = {
@@ -120,9 +125,20 @@ export interface CounterSeries {
   v: Float64Array;
 }
 
-/** Everything one lane holds, self-contained (own string table), sorted by time. */
+/**
+ * Everything one lane holds, self-contained (own string table), sorted by time. Times are
+ * float64 ns offsets from the lane's own origin, a whole second close to its data, so every
+ * instant keeps its source's resolution however far apart the inputs of a dataset are.
+ */
 export interface LaneData {
   info: LaneInfo;
+  /** Epoch seconds (an integer) that the lane's offsets count from. */
+  originSec: number;
+  /**
+   * Where the lane's own data ends (offset): its last record, or the snapshot time of the
+   * input that holds it if later. A phase still open ends here, never at another file's end.
+   */
+  end: number;
   strings: string[];
   spans: SpanColumns;
   markers: MarkerColumns;
@@ -152,10 +168,31 @@ export interface DatasetNote {
   fields?: Record<string, Scalar>;
 }
 
-/** The result of reading one or many inputs: lanes share one time origin. */
+/**
+ * The lanes of one job or capture (one Skulk instance, one stormlog job, one PyTorch job's
+ * rank files, one OmniRT job, one RUNE store): readable on its own, comparable with another.
+ */
+export interface Run {
+  id: string;
+  label: string;
+  source: SourceFamily;
+  /** Lane ids, in display order. */
+  lanes: string[];
+  /** Epoch seconds its lanes' offsets count from (every lane of a run shares it). */
+  originSec: number;
+  /** Extent, as offsets from originSec. */
+  start: number;
+  end: number;
+}
+
+/**
+ * The result of reading one or many inputs. Lanes of one run share an origin; `originSec` is
+ * the earliest run's, the reference for showing several runs on one axis.
+ */
 export interface Model {
   originSec: number;
   lanes: LaneData[];
+  runs: Run[];
   files: FileReport[];
   notes: DatasetNote[];
 }

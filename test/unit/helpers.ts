@@ -10,7 +10,7 @@ export async function ingestFiles(
 ): Promise<Model> {
   const sources = Object.entries(files).map(([p, c]) => memorySource(p, c, 0, chunkSize));
   const r: IngestResult = await ingest(sources);
-  return finalizeModel({ originSec: r.originSec, lanes: r.lanes, files: r.files, notes: r.notes });
+  return finalizeModel(r);
 }
 
 /** Spans of a lane as plain objects, for readable expectations. */

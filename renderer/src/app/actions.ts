@@ -56,7 +56,7 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
     const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`);
     await refreshLibrary();
     // The lanes are in memory already: show them without reading them back.
-    setCurrentLanes(saved.lanes, saved.lods);
+    setCurrentLanes(saved.lanes, saved.lods, saved.row.originSec);
     showDataset(saved.row, { start: saved.row.start, end: saved.row.end });
     markFullyLoaded();
     await loadAnnotations(saved.row.id);
@@ -143,7 +143,14 @@ export async function openDataset(id: string): Promise<void> {
   const bounds = { start: head.row.start, end: head.row.end };
   const switching = app.current?.id !== id;
   if (head.lanes.every((l) => l.preview)) {
-    const views = head.lanes.map((l) => previewView(l.info, l.preview!));
+    const axisOriginSec = head.row.originSec;
+    const views = head.lanes.map((l) =>
+      previewView(l.info, l.preview!, {
+        originSec: l.originSec ?? axisOriginSec,
+        end: l.end ?? 0,
+        axisOriginSec,
+      }),
+    );
     setCurrentViews(views, Math.max(0, ...views.map(previewMemMax)));
     if (switching) showDataset(head.row, bounds);
     else app.setCurrent(head.row);
@@ -152,7 +159,7 @@ export async function openDataset(id: string): Promise<void> {
   const loaded = await datasets.loadDataset(db, id);
   if (!loaded) return;
   performance.mark("rankscope:loaded");
-  setCurrentLanes(loaded.lanes, loaded.lods);
+  setCurrentLanes(loaded.lanes, loaded.lods, loaded.row.originSec);
   if (switching && !head.lanes.every((l) => l.preview)) showDataset(loaded.row, bounds);
   else useApp.getState().setCurrent(loaded.row);
   markFullyLoaded();

@@ -13,8 +13,13 @@ export interface CurrentData {
 
 let current: CurrentData = { lanes: [], memMax: 0 };
 
-export function setCurrentLanes(lanes: LaneData[], lods?: (LaneLod | undefined)[]): CurrentData {
-  const views = lanes.map((l, i) => buildLaneView(l, lods?.[i]));
+/** The lanes to draw, placed on an axis counting from `axisOriginSec` (the dataset's origin). */
+export function setCurrentLanes(
+  lanes: LaneData[],
+  lods: (LaneLod | undefined)[] = [],
+  axisOriginSec = lanes[0]?.originSec ?? 0,
+): CurrentData {
+  const views = lanes.map((l, i) => buildLaneView(l, lods[i], axisOriginSec));
   let memMax = 0;
   for (const v of views) memMax = Math.max(memMax, memoryMax(v));
   current = { lanes: views, memMax };

@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { isTyping } from "./keys";
 import { stepEvent } from "../inspector/queries";
+import { laneShift } from "../timeline/laneView";
 import { clampView } from "../timeline/timeScale";
 import { currentData } from "./current";
 import { useApp } from "./store";
@@ -24,7 +25,7 @@ export function useShortcuts(): void {
         const all = e.shiftKey || !s.selectedLane;
         const lanes = currentData()
           .lanes.filter((l) => all || l.data.info.id === s.selectedLane)
-          .map((view) => ({ view, shift: s.shifts[view.data.info.id] ?? 0 }));
+          .map((view) => ({ view, shift: laneShift(view, s.shifts) }));
         const from = s.pinned ?? s.cursor ?? s.view.start;
         const t = stepEvent(lanes, from, e.key === "]" || e.key === "}" ? 1 : -1);
         if (t === null) return;

@@ -1,5 +1,6 @@
-import { compareLanes, extendOpenSpans, modelExtent } from "../../../shared/model/dataset";
+import { finalizeModel } from "../../../shared/model/dataset";
 import { buildLaneLod, type LaneLod } from "../../../shared/model/lod";
+import { runsExtent } from "../../../shared/model/runs";
 import type { LaneData } from "../../../shared/model/types";
 import type { IngestOutcome } from "../ingest/protocol";
 import type { DatasetRow, LaneRow, RankscopeDb } from "./db";
@@ -68,7 +69,8 @@ export async function saveDataset(
   fp: string,
 ): Promise<LoadedDataset> {
   const lodOf = new Map(outcome.lanes.map((l, i) => [l, outcome.lods?.[i]]));
-  const lanes = [...outcome.lanes].sort((a, b) => compareLanes(a.info, b.info));
+  const model = finalizeModel(outcome);
+  const lanes = model.lanes;
   const lods = new Map<LaneData, LaneLod>();
   const lodFor = (l: LaneData) => {
     let lod = lods.get(l) ?? lodOf.get(l);
@@ -76,17 +78,15 @@ export async function saveDataset(
     lods.set(l, lod);
     return lod;
   };
-  const extent = modelExtent(lanes) ?? [0, 0];
-  extendOpenSpans(lanes, extent[1]);
   const n = count(lanes);
   const row: DatasetRow = {
     id: crypto.randomUUID(),
     name,
     createdAt: Date.now(),
     fingerprint: fp,
-    originSec: outcome.originSec,
-    start: extent[0],
-    end: extent[1],
+    originSec: model.originSec,
+    ...runsExtent(model.runs, model.originSec),
+    runs: model.runs,
     files: outcome.files,
     notes: outcome.notes,
     laneCount: lanes.length,
@@ -103,6 +103,8 @@ export async function saveDataset(
           laneId: l.info.id,
           order,
           info: l.info,
+          originSec: l.originSec,
+          end: l.end,
           preview: makePreview(buildLaneView(l, lodFor(l))),
         })),
       );
@@ -147,6 +149,8 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
       if (!b) continue;
       lanes.push({
         info: lr.info,
+        originSec: lr.originSec ?? row.originSec,
+        end: lr.end ?? 0,
         strings: unpackStrings(b.strings),
         spans: b.spans,
         markers: b.markers,

@@ -7,6 +7,7 @@ import type {
   FileReport,
   LaneInfo,
   MarkerColumns,
+  Run,
   SpanColumns,
 } from "../../../shared/model/types";
 
@@ -21,6 +22,8 @@ export interface DatasetRow {
   /** Extent of the data, ns offsets from originSec. */
   start: number;
   end: number;
+  /** The runs of the dataset (absent in datasets stored before runs existed). */
+  runs?: Run[];
   files: FileReport[];
   notes: DatasetNote[];
   laneCount: number;
@@ -34,6 +37,10 @@ export interface LaneRow {
   laneId: string;
   order: number;
   info: LaneInfo;
+  /** Epoch seconds the lane's stored offsets count from (its run's); absent: the dataset's. */
+  originSec?: number;
+  /** Where the lane's own data ends (see LaneData.end). */
+  end?: number;
   /** Coarse levels and header facts: reopening draws these before reading any block. */
   preview?: LanePreview;
 }

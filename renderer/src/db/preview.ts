@@ -50,9 +50,15 @@ const EMPTY_U32 = new Uint32Array(0);
 const EMPTY_U8 = new Uint8Array(0);
 
 /** A lane view drawn from its preview alone (no raw data yet: zoomed in, it shows nothing). */
-export function previewView(info: LaneInfo, p: LanePreview): LaneView {
+export function previewView(
+  info: LaneInfo,
+  p: LanePreview,
+  place: { originSec: number; end: number; axisOriginSec: number },
+): LaneView {
   const data: LaneData = {
     info,
+    originSec: place.originSec,
+    end: place.end,
     strings: p.strings,
     spans: {
       start: EMPTY_F64,
@@ -75,7 +81,7 @@ export function previewView(info: LaneInfo, p: LanePreview): LaneView {
     counters: p.counterNames.map((name) => ({ name, t: EMPTY_F64, v: EMPTY_F64 })),
   };
   const lod: LaneLod = { spans: p.spans, counters: p.counters };
-  return { ...buildLaneView(data, lod), open: p.open, errorCount: p.errorCount };
+  return { ...buildLaneView(data, lod, place.axisOriginSec), open: p.open, errorCount: p.errorCount };
 }
 
 /** The largest value a preview's memory drawing reaches (coarse maxima are exact maxima). */

@@ -24,7 +24,7 @@ export function Details() {
   const lane = currentData().lanes.find((l) => l.data.info.id === selection.laneId);
   if (!lane) return null;
   if (selection.kind === "counter")
-    return <CounterDetails lane={lane} index={selection.index} originSec={current.originSec} />;
+    return <CounterDetails lane={lane} index={selection.index} originSec={lane.data.originSec} />;
   const { spans, markers, strings } = lane.data;
   const isSpan = selection.kind === "span";
   const i = selection.index;
@@ -44,11 +44,11 @@ export function Details() {
         <dt>lane</dt>
         <dd>{lane.data.info.label}</dd>
         <dt>{isSpan ? "start" : "at"}</dt>
-        <dd>{formatInstant(current.originSec, start)}</dd>
+        <dd>{formatInstant(lane.data.originSec, start)}</dd>
         {isSpan && (
           <>
             <dt>end</dt>
-            <dd>{formatInstant(current.originSec, spans.end[i])}</dd>
+            <dd>{formatInstant(lane.data.originSec, spans.end[i])}</dd>
             <dt>duration</dt>
             <dd>{formatDuration(spans.end[i] - spans.start[i])}</dd>
           </>

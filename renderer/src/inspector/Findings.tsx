@@ -4,6 +4,7 @@ import { hangs, stragglers } from "../../../shared/analysis/stragglers";
 import { formatDuration } from "../../../shared/model/time";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
+import { laneShift } from "../timeline/laneView";
 import { clampView } from "../timeline/timeScale";
 
 /** Zooms to [start, end] with some air, pins start, and selects the lane. */
@@ -21,19 +22,19 @@ export function jumpTo(laneId: string | null, start: number, end: number): void 
  * Both follow the lanes' current time shifts (clock alignment, manual offsets).
  */
 export function Findings() {
-  const { version, shifts, bounds } = useApp(
-    useShallow((s) => ({ version: s.dataVersion, shifts: s.shifts, bounds: s.bounds })),
-  );
+  const { version, shifts } = useApp(useShallow((s) => ({ version: s.dataVersion, shifts: s.shifts })));
   const { late, stuck } = useMemo(() => {
     void version;
-    const lanes = currentData().lanes.map((l) => l.data);
-    const m = new Map(Object.entries(shifts));
+    const views = currentData().lanes;
+    const lanes = views.map((l) => l.data);
+    // Findings are on the axis the user sees: each lane's base and shift.
+    const m = new Map(views.map((v) => [v.data.info.id, laneShift(v, shifts)]));
     const late = stragglers(lanes, m)
       .filter((s) => s.lateNs > 0)
       .sort((a, b) => b.lateNs - a.lateNs)
       .slice(0, 100);
-    return { late, stuck: hangs(lanes, bounds.end, m) };
-  }, [version, shifts, bounds.end]);
+    return { late, stuck: hangs(lanes, m) };
+  }, [version, shifts]);
   return (
     <div data-testid="findings">
       <h4>Still in a phase at the end of the data</h4>

@@ -4,6 +4,7 @@ import { formatDuration } from "../../../shared/model/time";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { formatInstant } from "../timeline/axis";
+import { laneShift } from "../timeline/laneView";
 import { bytes, counterAt, parseArgs, phaseAt } from "./queries";
 
 /** For every rank at the cursor (or pinned) instant: phase, time in it, task, command, memory. */
@@ -22,7 +23,7 @@ export function Readout() {
     void version;
     if (t === null) return [];
     return currentData().lanes.map((lane) => {
-      const local = t - (shifts[lane.data.info.id] ?? 0);
+      const local = t - laneShift(lane, shifts);
       const i = phaseAt(lane, local);
       const { spans, strings } = lane.data;
       const args = i >= 0 ? parseArgs(strings[spans.args[i]]) : {};

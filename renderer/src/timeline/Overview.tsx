@@ -42,14 +42,15 @@ export function Overview({ left }: { left: number }) {
       const rowH = Math.max(HEIGHT / Math.max(lanes.length, 1), 0.5);
       lanes.forEach((lane, li) => {
         const spans = spansAt(lane, full.nsPerPx);
+        const b = lane.base;
         for (let i = 0; i < spans.start.length; i++) {
           if (spans.depth[i]) continue;
-          const x0 = full.toX(spans.start[i]);
+          const x0 = full.toX(spans.start[i] + b);
           ctx.fillStyle = spanColor(lane.data.strings[spans.name[i]]);
           ctx.fillRect(
             x0,
             li * rowH,
-            Math.max(full.toX(spans.end[i]) - x0, 0.5),
+            Math.max(full.toX(spans.end[i] + b) - x0, 0.5),
             Math.max(rowH - (rowH > 3 ? 1 : 0), 0.5),
           );
         }

@@ -2,7 +2,7 @@ import { parseArgs } from "../../../shared/model/builder";
 import { formatDuration } from "../../../shared/model/time";
 import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/model/types";
 import { BAND_HEIGHT, BAND_TOP, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
-import { firstSpanReaching, lowerBound, type LaneView } from "./laneView";
+import { firstSpanReaching, laneShift, lowerBound, type LaneView } from "./laneView";
 import type { TimeScale } from "./timeScale";
 
 export interface Hit {
@@ -30,7 +30,7 @@ export function hitTest(
   if (!row || row.kind !== "lane") return null;
   const lane = lanes[row.lane];
   const local = yAbs - row.y;
-  const t = scale.toT(x) - (shifts[lane.data.info.id] ?? 0);
+  const t = scale.toT(x) - laneShift(lane, shifts);
   const tol = 4 * scale.nsPerPx;
   const { markers, spans, strings } = lane.data;
   const base = { laneId: lane.data.info.id, x, y: yAbs, t };

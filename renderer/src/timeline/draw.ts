@@ -11,7 +11,15 @@ import {
   SUB_TOP,
   type Row,
 } from "./layout";
-import { firstSpanReaching, isRestingPhase, lowerBound, samplesAt, spansAt, type LaneView } from "./laneView";
+import {
+  firstSpanReaching,
+  isRestingPhase,
+  laneShift,
+  lowerBound,
+  samplesAt,
+  spansAt,
+  type LaneView,
+} from "./laneView";
 import { TimeScale } from "./timeScale";
 import { drawAnnotations, drawLaneOverlays, type Overlays } from "./overlays";
 
@@ -91,7 +99,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
       ctx.fillStyle = COLORS.select;
       ctx.fillRect(0, y, f.width, row.h);
     }
-    const shift = f.shifts[lane.data.info.id] ?? 0;
+    const shift = laneShift(lane, f.shifts);
     // A shifted lane is the same drawing seen through a view moved the other way.
     const lf = shift
       ? {

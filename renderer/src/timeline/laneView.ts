@@ -5,6 +5,11 @@ import { SpanFlag } from "../../../shared/model/types";
 /** What drawing needs of a lane beyond its raw columns, computed once per load. */
 export interface LaneView {
   data: LaneData;
+  /**
+   * Where the lane's offsets sit on the axis: axis time = lane offset + base. Lanes keep their
+   * own origin (exact times); the axis counts from the open dataset's (or run's) origin.
+   */
+  base: number;
   /** Running maximum of span ends in start order: finds the first span reaching a time. */
   maxEnd: Float64Array;
   /** The memory series drawn under the bands, largest first (stacked: active + cache). */
@@ -49,7 +54,16 @@ const AREA_SERIES: string[][] = [
 ];
 const LINE_SERIES = ["mlx.peak", "allocator.reserved", "device.total"];
 
-export function buildLaneView(data: LaneData, lod: LaneLod = buildLaneLod(data)): LaneView {
+/** A lane's total shift onto the axis: its base plus the user's shift (clocks, manual offsets). */
+export function laneShift(view: LaneView, shifts: Record<string, number>): number {
+  return view.base + (shifts[view.data.info.id] ?? 0);
+}
+
+export function buildLaneView(
+  data: LaneData,
+  lod: LaneLod = buildLaneLod(data),
+  axisOriginSec = data.originSec,
+): LaneView {
   const n = data.spans.start.length;
   const maxEnd = new Float64Array(n);
   let m = -Infinity;
@@ -78,7 +92,8 @@ export function buildLaneView(data: LaneData, lod: LaneLod = buildLaneLod(data))
   const line = LINE_SERIES.map((x) => byName.get(x)).find((c) => !!c) ?? null;
   let errorCount = 0;
   for (const k of data.markers.kind) if (k >= 2 && k !== 6) errorCount++;
-  return { data, maxEnd, memory: { area, line }, open, errorCount, lod };
+  const base = (data.originSec - axisOriginSec) * 1e9;
+  return { data, base, maxEnd, memory: { area, line }, open, errorCount, lod };
 }
 
 /** Phases a runner may sit in forever without anything being wrong: not a hang. */

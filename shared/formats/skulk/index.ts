@@ -28,7 +28,7 @@ function entries(
 
 function snapshotTime(ctx: ParseContext, doc: JsonObject): number | null {
   const at = str(doc.generatedAt);
-  return at === null ? null : ctx.builder.time.fromIso(at);
+  return at === null ? null : SkulkCollector.of(ctx).time.fromIso(at);
 }
 
 /** Runner objects of node diagnostics (`supervisorRunners[]`) and of a capture (`runner`). */
@@ -64,7 +64,7 @@ function supervisorRunner(
   entries(collector, runner.flightRecorder, "flightRecorder", ctx, null);
   entries(collector, runner.milestones, "milestones", ctx, null);
   const started = str(runner.phaseStartedAt);
-  const startedAt = started ? ctx.builder.time.fromIso(started) : null;
+  const startedAt = started ? collector.time.fromIso(started) : null;
   const snapAt =
     at ??
     (startedAt !== null && num(runner.secondsInPhase) !== null
@@ -199,12 +199,12 @@ export const skulkCapture: Format = {
     if (Array.isArray(doc.warnings))
       for (const w of doc.warnings)
         ctx.report.warn(`capture warning: ${typeof w === "string" ? w : JSON.stringify(w)}`);
-    processSamples(doc, ctx, collector);
+    processSamples(doc, collector);
   },
 };
 
 /** `processSamples[]`: any numeric fields at a timestamp become `process.<field>` counters. */
-function processSamples(doc: JsonObject, ctx: ParseContext, collector: SkulkCollector): void {
+function processSamples(doc: JsonObject, collector: SkulkCollector): void {
   if (!Array.isArray(doc.processSamples) || !isObject(doc.runner)) return;
   const runnerId = str(doc.runner.runnerId);
   if (!runnerId) return;
@@ -212,7 +212,7 @@ function processSamples(doc: JsonObject, ctx: ParseContext, collector: SkulkColl
   for (const s of doc.processSamples) {
     if (!isObject(s)) continue;
     const at = str(s.at) ?? str(s.sampledAt) ?? str(s.timestamp) ?? str(s.generatedAt);
-    const t = at ? ctx.builder.time.fromIso(at) : null;
+    const t = at ? collector.time.fromIso(at) : null;
     if (t === null) continue;
     for (const [k, v] of Object.entries(s)) {
       if (typeof v === "number" && k !== "pid") lane.counter(`process.${k}`, t, v);

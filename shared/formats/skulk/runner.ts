@@ -1,5 +1,6 @@
 import type { LaneBuilder, ModelBuilder } from "../../model/builder";
 import { SKULK_PHASES } from "../../model/phases";
+import { TimeBase } from "../../model/time";
 import type { LaneInfo, MarkerKindValue, Scalar } from "../../model/types";
 import { MarkerKind, SpanFlag } from "../../model/types";
 import type { FileReportBuilder } from "../../ingest/report";
@@ -153,6 +154,9 @@ export class SkulkCollector {
 
   private readonly names = new Map<string, string>();
 
+  /** Entries of every input are replayed together, so they share one time base. */
+  readonly time = new TimeBase();
+
   constructor(private readonly builder: ModelBuilder) {}
 
   /** One string object per phase/event name, however many entries repeat it. */
@@ -176,7 +180,7 @@ export class SkulkCollector {
     if (state?.complete) return state;
     const info = laneInfo(identity);
     if (!state) {
-      state = { lane: this.builder.lane(info), complete: false, entries: [], snapshot: null };
+      state = { lane: this.builder.lane(info, this.time), complete: false, entries: [], snapshot: null };
       this.runners.set(info.id, state);
     } else {
       state.lane.mergeInfo(info);
@@ -207,7 +211,7 @@ export class SkulkCollector {
       this.report.error(line, 'entry has no runner identity (no "context" and no "runnerId")');
       return false;
     }
-    const t = at === null ? null : this.builder.time.fromIso(at);
+    const t = at === null ? null : this.time.fromIso(at);
     if (t === null) {
       this.report.error(line, `entry has no valid "at" timestamp (${JSON.stringify(raw.at ?? null)})`);
       return false;
@@ -241,7 +245,7 @@ export class SkulkCollector {
   memory(lane: LaneBuilder, mem: unknown, fallbackT: number): void {
     if (!isObject(mem)) return;
     const at = str(mem.generatedAt);
-    const t = (at !== null ? this.builder.time.fromIso(at) : null) ?? fallbackT;
+    const t = (at !== null ? this.time.fromIso(at) : null) ?? fallbackT;
     for (const [field, counter] of MLX_COUNTERS) {
       const v = mem[field];
       const bytes = isObject(v) ? v.inBytes : typeof v === "number" ? v : null;

@@ -1,4 +1,5 @@
 import type { LaneBuilder, ModelBuilder } from "../../model/builder";
+import { TimeBase } from "../../model/time";
 import { MarkerKind, SpanFlag, type MarkerKindValue, type Scalar } from "../../model/types";
 import type { ParseContext } from "../types";
 import type { Rec, StormEvent } from "./record";
@@ -64,6 +65,9 @@ export class StormCollector {
   private readonly sessions = new Map<string, Record<string, Scalar>>();
   private ctx!: ParseContext;
 
+  /** Events of every input are paired together, so they share one time base. */
+  readonly time = new TimeBase();
+
   constructor(private readonly builder: ModelBuilder) {}
 
   static of(ctx: ParseContext): StormCollector {
@@ -88,23 +92,26 @@ export class StormCollector {
     let l = this.lanes.get(id);
     if (!l) {
       const device = deviceLabel(e.collector, e.deviceId);
-      const lane = this.builder.lane({
-        id,
-        label: `${e.host} · rank ${e.rank} · ${device}`,
-        source: "stormlog",
-        group: `stormlog:${e.jobId ?? e.sessionId}`,
-        node: e.host,
-        rank: e.rank,
-        worldSize: e.worldSize,
-        device,
-        pid: e.pid >= 0 ? e.pid : null,
-        state: {
-          session: e.sessionId,
-          collector: e.collector,
-          localRank: e.localRank,
-          ...(e.jobId ? { job: e.jobId } : {}),
+      const lane = this.builder.lane(
+        {
+          id,
+          label: `${e.host} · rank ${e.rank} · ${device}`,
+          source: "stormlog",
+          group: `stormlog:${e.jobId ?? e.sessionId}`,
+          node: e.host,
+          rank: e.rank,
+          worldSize: e.worldSize,
+          device,
+          pid: e.pid >= 0 ? e.pid : null,
+          state: {
+            session: e.sessionId,
+            collector: e.collector,
+            localRank: e.localRank,
+            ...(e.jobId ? { job: e.jobId } : {}),
+          },
         },
-      });
+        this.time,
+      );
       l = { lane, first: Infinity, last: -Infinity, open: new Map(), pendingExits: [] };
       this.lanes.set(id, l);
     }
@@ -112,7 +119,7 @@ export class StormCollector {
   }
 
   event(e: StormEvent, line: number): void {
-    const t = this.builder.time.fromNs(e.timestampNs);
+    const t = this.time.fromNs(e.timestampNs);
     const l = this.laneFor(e);
     l.first = Math.min(l.first, t);
     l.last = Math.max(l.last, t);

@@ -8,6 +8,8 @@ function lane(id: string, spans: number, shared?: Float64Array): LaneData {
   const b = () => new Uint8Array(spans);
   return {
     info: { id, label: id, source: "skulk", group: "g" },
+    originSec: 0,
+    end: 0,
     strings: [""],
     spans: {
       start: f(),

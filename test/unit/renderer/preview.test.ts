@@ -12,7 +12,7 @@ describe("lane previews (reopen draws these first)", () => {
     const r = await ingest(generateSkulkDemo().map((f) => memorySource(f.path, f.content)));
     for (const lane of r.lanes) {
       const full = buildLaneView(lane);
-      const view = previewView(lane.info, makePreview(full));
+      const view = previewView(lane.info, makePreview(full), { ...lane, axisOriginSec: lane.originSec });
       expect(view.open).toEqual(full.open);
       expect(view.errorCount).toBe(full.errorCount);
       expect(view.memory.area.map((c) => c.name)).toEqual(full.memory.area.map((c) => c.name));
@@ -28,7 +28,7 @@ describe("lane previews (reopen draws these first)", () => {
     }
     const data = b.build()[0];
     const full = buildLaneView(data, buildLaneLod(data));
-    const view = previewView(data.info, makePreview(full));
+    const view = previewView(data.info, makePreview(full), { ...data, axisOriginSec: data.originSec });
     const nsPerPx = 20_000e6 / 1600;
     const a = spansAt(full, nsPerPx);
     const p = spansAt(view, nsPerPx);
