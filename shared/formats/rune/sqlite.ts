@@ -193,18 +193,18 @@ export async function readJobStore(
   const warnings: string[] = [];
   if (wal) {
     const applied = applyWal(main, wal.bytes, wal.name);
-    warnings.push(...applied.notes);
     if (applied.frames > 0) {
       try {
         const store = query(SQL, applied.bytes);
-        warnings.push(`read with ${wal.name} (${applied.frames} committed WAL frames applied, on a copy)`);
-        return { store, warnings };
+        const read = `read with ${wal.name} (${applied.frames} committed WAL frames applied, on a copy)`;
+        return { store, warnings: [read, ...applied.notes] };
       } catch (e) {
         warnings.push(
+          ...applied.notes,
           `with the ${applied.frames} committed frames of ${wal.name} applied the database does not read (${(e as Error).message}); the main file read alone`,
         );
       }
-    }
+    } else warnings.push(...applied.notes);
   }
   try {
     return { store: query(SQL, standalone(main)), warnings };
