@@ -48,7 +48,7 @@ function checksum(dv: DataView, at: number, len: number, s: [number, number], li
 }
 
 /** A copy of the main file that opens on its own: file format versions 2 (WAL) become 1. */
-export function standalone(db: Uint8Array): Uint8Array {
+function standalone(db: Uint8Array): Uint8Array {
   const out = db.slice();
   if (out.length >= 20) out[18] = out[19] = 1;
   return out;
@@ -105,7 +105,7 @@ export function applyWal(db: Uint8Array, wal: Uint8Array, name = "the WAL"): Wal
   let committed = 0;
   let dbPages = 0;
   let stop: string | null = null;
-  for (let k = 1; k <= whole && !stop; k++) {
+  for (let k = 1; k <= whole; k++) {
     const at = HEADER + (k - 1) * frameSize;
     if (dv.getUint32(at + 8) !== salt1 || dv.getUint32(at + 12) !== salt2) {
       stop = `salt mismatch at frame ${k} (not of this WAL's generation)`;
