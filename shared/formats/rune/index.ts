@@ -6,7 +6,7 @@ import { MarkerKind, SpanFlag } from "../../model/types";
 import { SseParser, looksLikeSse } from "../omnirt/sse";
 import type { DirectoryFormat, Format, ParseContext } from "../types";
 import { firstNonSpace, hasKeys, isObject, num, str } from "../types";
-import { applyWal, sqlJs } from "./sqlite";
+import { readJobStore } from "./sqlite";
 
 const SQLITE_MAGIC = "SQLite format 3\u0000";
 
@@ -71,83 +71,53 @@ export const runeSqlite: Format = {
     return magic === SQLITE_MAGIC ? 0.9 : 0;
   },
   async parse(source, ctx) {
-    let bytes: Uint8Array = (await source.bytes()).slice();
-    const wal = ctx.sibling(`${baseName(source.path)}-wal`);
-    if (wal && wal.size > 0) {
-      try {
-        const applied = applyWal(bytes, await wal.bytes());
-        bytes = applied.bytes;
-        ctx.report.warn(
-          `read with ${baseName(wal.path)} (${applied.frames} committed WAL frames applied, on a copy)`,
-        );
-      } catch (e) {
-        ctx.report.warn(
-          `${baseName(wal.path)} could not be applied (${(e as Error).message}); read without it`,
-        );
-      }
-    }
-    const SQL = await sqlJs();
-    let db;
-    try {
-      db = new SQL.Database(bytes);
-    } catch (e) {
-      return ctx.report.error(undefined, `not a readable SQLite database: ${(e as Error).message}`);
-    }
-    try {
-      const tables = new Set(
-        (db.exec("SELECT name FROM sqlite_master WHERE type='table'")[0]?.values ?? []).map((r) =>
-          String(r[0]),
-        ),
+    const walFile = ctx.sibling(`${baseName(source.path)}-wal`);
+    const wal =
+      walFile && walFile.size > 0 ? { name: baseName(walFile.path), bytes: await walFile.bytes() } : null;
+    const read = await readJobStore(await source.bytes(), wal);
+    for (const w of read.warnings) ctx.report.warn(w);
+    const store = read.store;
+    if (!store) return ctx.report.error(undefined, read.error ?? "not a readable SQLite database");
+    if (!store.tables.has("workflow_events"))
+      return ctx.report.error(
+        undefined,
+        `a SQLite database without a workflow_events table (tables: ${[...store.tables].join(", ") || "none"}): not a RUNE job store`,
       );
-      if (!tables.has("workflow_events"))
-        return ctx.report.error(
-          undefined,
-          `a SQLite database without a workflow_events table (tables: ${[...tables].join(", ") || "none"}): not a RUNE job store`,
-        );
-      const jobs = new Map<string, Job>();
-      if (tables.has("jobs")) {
-        for (const r of db.exec("SELECT job_id, tenant_id, kind, status FROM jobs")[0]?.values ?? [])
-          jobs.set(String(r[0]), {
-            tenant: r[1] == null ? null : String(r[1]),
-            kind: r[2] == null ? null : String(r[2]),
-            status: r[3] == null ? null : String(r[3]),
-          });
+    const jobs = new Map<string, Job>();
+    for (const r of store.jobs)
+      jobs.set(String(r[0]), {
+        tenant: r[1] == null ? null : String(r[1]),
+        kind: r[2] == null ? null : String(r[2]),
+        status: r[3] == null ? null : String(r[3]),
+      });
+    for (const [id, jobId, event, status, duration, errorType, labels, recorded] of store.events) {
+      if (typeof recorded !== "number") {
+        ctx.report.error(undefined, `workflow_events row ${String(id)} has no recorded_at`);
+        continue;
       }
-      const rows =
-        db.exec(
-          "SELECT id, job_id, event, status, duration_ms, error_type, labels_json, recorded_at FROM workflow_events ORDER BY recorded_at",
-        )[0]?.values ?? [];
-      for (const [id, jobId, event, status, duration, errorType, labels, recorded] of rows) {
-        if (typeof recorded !== "number") {
-          ctx.report.error(undefined, `workflow_events row ${String(id)} has no recorded_at`);
-          continue;
+      let parsed: unknown = null;
+      if (typeof labels === "string" && labels) {
+        try {
+          parsed = JSON.parse(labels);
+        } catch {
+          parsed = { raw: labels };
         }
-        let parsed: unknown = null;
-        if (typeof labels === "string" && labels) {
-          try {
-            parsed = JSON.parse(labels);
-          } catch {
-            parsed = { raw: labels };
-          }
-        }
-        const job = jobId == null ? null : String(jobId);
-        span(
-          ctx,
-          laneFor(ctx, job, job ? jobs.get(job) : undefined),
-          {
-            id,
-            event: String(event),
-            status: String(status),
-            duration_ms: typeof duration === "number" ? duration : null,
-            error_type: errorType == null ? null : String(errorType),
-            labels: parsed,
-            recorded_at: recorded,
-          },
-          0,
-        );
       }
-    } finally {
-      db.close();
+      const job = jobId == null ? null : String(jobId);
+      span(
+        ctx,
+        laneFor(ctx, job, job ? jobs.get(job) : undefined),
+        {
+          id,
+          event: String(event),
+          status: String(status),
+          duration_ms: typeof duration === "number" ? duration : null,
+          error_type: errorType == null ? null : String(errorType),
+          labels: parsed,
+          recorded_at: recorded,
+        },
+        0,
+      );
     }
   },
 };

@@ -1,6 +1,5 @@
 import initSqlJs from "sql.js";
 import { describe, expect, it } from "vitest";
-import { applyWal } from "../../../shared/formats/rune/sqlite";
 import { MarkerKind, SpanFlag } from "../../../shared/model/types";
 import { ingestFiles, markers, spans } from "../helpers";
 
@@ -61,50 +60,6 @@ describe("RUNE", () => {
     expect(by["b/notes.db"].errors[0].message).toMatch(/without a workflow_events table.*notes/);
     expect(by["c/broken.db"].errors.length).toBeGreaterThan(0);
     expect(by["a/jobs.db"].records).toBe(4);
-  });
-
-  it("applies the committed frames of a -wal beside the database (on a copy)", async () => {
-    const bytes = await jobStore();
-    const pageSize = (bytes[16] << 8) | bytes[17];
-    // A WAL with one committed frame rewriting page 1 unchanged, and one uncommitted frame.
-    const header = new DataView(new ArrayBuffer(32));
-    header.setUint32(0, 0x377f0682);
-    header.setUint32(4, 3007000);
-    header.setUint32(8, pageSize);
-    header.setUint32(16, 11);
-    header.setUint32(20, 22);
-    const frame = (page: number, commit: number, data: Uint8Array) => {
-      const f = new Uint8Array(24 + pageSize);
-      const dv = new DataView(f.buffer);
-      dv.setUint32(0, page);
-      dv.setUint32(4, commit);
-      dv.setUint32(8, 11);
-      dv.setUint32(12, 22);
-      f.set(data, 24);
-      return f;
-    };
-    const pages = bytes.length / pageSize;
-    const junk = new Uint8Array(pageSize).fill(0xee);
-    const wal = new Uint8Array([
-      ...new Uint8Array(header.buffer),
-      ...frame(1, pages, bytes.subarray(0, pageSize)),
-      ...frame(2, 0, junk),
-    ]);
-    const applied = applyWal(bytes, wal);
-    expect(applied.frames).toBe(1);
-    expect(applied.bytes[18]).toBe(1);
-    expect(Array.from(applied.bytes.subarray(pageSize, pageSize * 2))).toEqual(
-      Array.from(bytes.subarray(pageSize, pageSize * 2)),
-    );
-    const m = await ingestFiles({
-      "x/jobs.db": bytes,
-      "x/jobs.db-wal": wal,
-      "x/jobs.db-shm": new Uint8Array(32768),
-    });
-    const db = m.files.find((f) => f.path === "x/jobs.db")!;
-    expect(db.records).toBe(4);
-    expect(db.warnings.join()).toMatch(/1 committed WAL frames/);
-    expect(m.files.find((f) => f.path === "x/jobs.db-shm")!.warnings.join()).toMatch(/read together with it/);
   });
 
   it("reads a saved SSE trace, the metrics summary and results/{tenant}/{kind}/{date}/{job}.json", async () => {
