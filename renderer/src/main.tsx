@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { installTestHooks } from "./app/testHooks";
+import { installTestHooks } from "./testHooks";
 import "./styles.css";
 
 installTestHooks();

@@ -4,13 +4,13 @@ import * as datasets from "../db/datasets";
 import { CancelledError, type IngestHandle, type IngestListeners } from "../host/host";
 import { host } from "../host";
 import type { PickedFile } from "../ingest/dropWalk";
-import { fitView } from "../timeline/timeScale";
+import { fitView } from "../view/timeScale";
 import { loadAnnotations } from "./annotations";
 import { setCurrentLanes, setCurrentViews } from "./current";
 import { previewMemMax, previewView } from "../db/preview";
 import type { DatasetRow } from "../db/db";
-import type { View } from "../timeline/timeScale";
-import { markFullyLoaded } from "./testHooks";
+import type { View } from "../view/timeScale";
+import { markFullyLoaded } from "./perf";
 import { db } from "./database";
 import { useApp } from "./store";
 

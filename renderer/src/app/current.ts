@@ -1,6 +1,6 @@
 import type { LaneLod } from "../../../shared/model/lod";
 import type { LaneData } from "../../../shared/model/types";
-import { buildLaneView, memoryMax, type LaneView } from "../timeline/laneView";
+import { buildLaneView, memoryMax, type LaneView } from "../view/laneView";
 
 /**
  * The open dataset's bulk data. Kept outside React and zustand on purpose: typed arrays of

@@ -1,8 +1,8 @@
 import { useEffect } from "react";
 import { isTyping } from "./keys";
-import { stepEvent } from "../inspector/queries";
-import { laneShift } from "../timeline/laneView";
-import { clampView } from "../timeline/timeScale";
+import { stepEvent } from "../view/queries";
+import { laneShift } from "../view/laneView";
+import { clampView } from "../view/timeScale";
 import { currentData } from "./current";
 import { useApp } from "./store";
 

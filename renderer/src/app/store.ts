@@ -2,7 +2,7 @@ import { create } from "zustand";
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import type { FileReport } from "../../../shared/model/types";
 import type { AnnotationRow, DatasetRow } from "../db/db";
-import type { View } from "../timeline/timeScale";
+import type { View } from "../view/timeScale";
 
 export type IngestStatus = "idle" | "running" | "saving" | "done" | "error" | "cancelled";
 

@@ -4,8 +4,8 @@ import { importDemo, importFiles, importPaths } from "../app/actions";
 import { useApp } from "../app/store";
 import { host } from "../host";
 import { filesFromList } from "../ingest/dropWalk";
-import { formatInstant } from "../timeline/axis";
-import { fitView } from "../timeline/timeScale";
+import { formatInstant } from "../view/axis";
+import { fitView } from "../view/timeScale";
 import { Legend } from "./Legend";
 
 export function Toolbar() {

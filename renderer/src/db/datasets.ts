@@ -5,7 +5,7 @@ import type { LaneData } from "../../../shared/model/types";
 import type { IngestOutcome } from "../ingest/protocol";
 import type { DatasetRow, LaneRow, RankscopeDb } from "./db";
 import { makePreview } from "./preview";
-import { buildLaneView } from "../timeline/laneView";
+import { buildLaneView } from "../view/laneView";
 
 export function packStrings(strings: string[]): string[] | string {
   return strings.some((x) => x.includes("\u0000")) ? strings : strings.join("\u0000");

@@ -1,7 +1,7 @@
 import type { CounterLevel, LaneLod, SpanLevel } from "../../../shared/model/lod";
 import type { LaneData, LaneInfo } from "../../../shared/model/types";
-import type { LaneView } from "../timeline/laneView";
-import { buildLaneView } from "../timeline/laneView";
+import type { LaneView } from "../view/laneView";
+import { buildLaneView } from "../view/laneView";
 
 /** Levels at most this long go into the preview: together a few MB for a 64-rank run. */
 const PREVIEW_MAX_ITEMS = 4096;

@@ -1,12 +1,12 @@
 import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import type { AnnotationRow, DatasetRow } from "../db/db";
-import { formatInstant } from "../timeline/axis";
+import { formatInstant } from "../view/axis";
 import { drawAxisTicks } from "../timeline/axisDraw";
 import { drawTimeline } from "../timeline/draw";
-import { buildRows, GROUP_HEIGHT } from "../timeline/layout";
-import type { LaneView } from "../timeline/laneView";
-import { TimeScale, type View } from "../timeline/timeScale";
+import { buildRows, GROUP_HEIGHT } from "../view/layout";
+import type { LaneView } from "../view/laneView";
+import { TimeScale, type View } from "../view/timeScale";
 
 export interface PngOptions {
   dataset: DatasetRow;

@@ -3,8 +3,8 @@ import { formatDuration } from "../../../shared/model/time";
 import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/model/types";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
-import { formatInstant } from "../timeline/axis";
-import { bytes, counterAt, parseArgs } from "./queries";
+import { formatInstant } from "../view/axis";
+import { bytes, counterAt, parseArgs } from "../view/queries";
 
 const FLAG_TEXT: [number, string][] = [
   [SpanFlag.Open, "still open at the end of the data"],

@@ -4,8 +4,8 @@ import { hangs, stragglers } from "../../../shared/analysis/stragglers";
 import { formatDuration } from "../../../shared/model/time";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
-import { laneShift } from "../timeline/laneView";
-import { clampView } from "../timeline/timeScale";
+import { laneShift } from "../view/laneView";
+import { clampView } from "../view/timeScale";
 
 /** Zooms to [start, end] with some air, pins start, and selects the lane. */
 export function jumpTo(laneId: string | null, start: number, end: number): void {

@@ -11,8 +11,8 @@ import {
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { host } from "../host";
-import { formatInstant } from "../timeline/axis";
-import { clampView } from "../timeline/timeScale";
+import { formatInstant } from "../view/axis";
+import { clampView } from "../view/timeScale";
 
 export const NOTE_COLORS = ["#ffd666", "#ff7b72", "#7ee787", "#79c0ff", "#d2a8ff"];
 

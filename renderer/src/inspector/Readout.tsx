@@ -3,9 +3,9 @@ import { useShallow } from "zustand/react/shallow";
 import { formatDuration } from "../../../shared/model/time";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
-import { formatInstant } from "../timeline/axis";
-import { laneShift } from "../timeline/laneView";
-import { bytes, counterAt, parseArgs, phaseAt } from "./queries";
+import { formatInstant } from "../view/axis";
+import { laneShift } from "../view/laneView";
+import { bytes, counterAt, parseArgs, phaseAt } from "../view/queries";
 
 /** For every rank at the cursor (or pinned) instant: phase, time in it, task, command, memory. */
 export function Readout() {

@@ -1,7 +1,7 @@
 import { useRef } from "react";
 import { formatDuration } from "../../../shared/model/time";
 import { useApp } from "../app/store";
-import type { LaneView } from "./laneView";
+import type { LaneView } from "../view/laneView";
 
 /** Parses "12ms", "-3.5 s", "250us", "1200" (ns) into nanoseconds; null if unreadable. */
 export function parseOffset(text: string): number | null {

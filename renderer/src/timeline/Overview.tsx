@@ -3,8 +3,8 @@ import { useShallow } from "zustand/react/shallow";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { spanColor } from "./draw";
-import { spansAt } from "./laneView";
-import { clampView, TimeScale } from "./timeScale";
+import { spansAt } from "../view/laneView";
+import { clampView, TimeScale } from "../view/timeScale";
 
 const HEIGHT = 36;
 

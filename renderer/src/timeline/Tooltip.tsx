@@ -1,9 +1,9 @@
 import { parseArgs } from "../../../shared/model/builder";
 import { formatDuration } from "../../../shared/model/time";
 import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/model/types";
-import { BAND_HEIGHT, BAND_TOP, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "./layout";
-import { firstSpanReaching, laneShift, lowerBound, type LaneView } from "./laneView";
-import type { TimeScale } from "./timeScale";
+import { BAND_HEIGHT, BAND_TOP, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "../view/layout";
+import { firstSpanReaching, laneShift, lowerBound, type LaneView } from "../view/laneView";
+import type { TimeScale } from "../view/timeScale";
 
 export interface Hit {
   laneId: string;

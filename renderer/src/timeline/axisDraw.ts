@@ -1,5 +1,5 @@
-import { axisTicks } from "./axis";
-import type { TimeScale } from "./timeScale";
+import { axisTicks } from "../view/axis";
+import type { TimeScale } from "../view/timeScale";
 
 /** The time axis strip: ticks with wall-clock labels. */
 export function drawAxisTicks(

@@ -10,7 +10,7 @@ import {
   SUB_HEIGHT,
   SUB_TOP,
   type Row,
-} from "./layout";
+} from "../view/layout";
 import {
   firstSpanReaching,
   isRestingPhase,
@@ -19,8 +19,8 @@ import {
   samplesAt,
   spansAt,
   type LaneView,
-} from "./laneView";
-import { TimeScale } from "./timeScale";
+} from "../view/laneView";
+import { TimeScale } from "../view/timeScale";
 import { drawAnnotations, drawLaneOverlays, type Overlays } from "./overlays";
 
 export interface Frame {

@@ -1,6 +1,6 @@
-import { LANE_HEIGHT, BAND_TOP, BAND_HEIGHT, type Row } from "./layout";
-import { firstSpanReaching, type LaneView } from "./laneView";
-import type { TimeScale } from "./timeScale";
+import { LANE_HEIGHT, BAND_TOP, BAND_HEIGHT, type Row } from "../view/layout";
+import { firstSpanReaching, type LaneView } from "../view/laneView";
+import type { TimeScale } from "../view/timeScale";
 
 export interface AnnotationMark {
   id: string;

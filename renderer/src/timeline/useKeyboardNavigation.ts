@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { isTyping } from "../app/keys";
 import { useApp } from "../app/store";
-import { fitView, panView, zoomView, type View } from "./timeScale";
+import { fitView, panView, zoomView, type View } from "../view/timeScale";
 
 const KEYS = new Set(["w", "s", "a", "d"]);
 

@@ -5,7 +5,7 @@ import { memorySource } from "../../../shared/ingest/source";
 import { buildLaneLod, pickLevel } from "../../../shared/model/lod";
 import { ModelBuilder } from "../../../shared/model/builder";
 import { makePreview, previewMemMax, previewView } from "../../../renderer/src/db/preview";
-import { buildLaneView, memoryMax, spansAt } from "../../../renderer/src/timeline/laneView";
+import { buildLaneView, memoryMax, spansAt } from "../../../renderer/src/view/laneView";
 
 describe("lane previews (reopen draws these first)", () => {
   it("keep the header facts of the full lane", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { axisTicks, formatTick } from "../../../renderer/src/timeline/axis";
+import { axisTicks, formatTick } from "../../../renderer/src/view/axis";
 import {
   clampView,
   fitView,
@@ -7,7 +7,7 @@ import {
   panView,
   TimeScale,
   zoomView,
-} from "../../../renderer/src/timeline/timeScale";
+} from "../../../renderer/src/view/timeScale";
 
 const bounds = { start: 0, end: 60e9 };
 

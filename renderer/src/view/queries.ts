@@ -1,6 +1,6 @@
 import type { CounterSeries } from "../../../shared/model/types";
 export { parseArgs } from "../../../shared/model/builder";
-import { lowerBound, type LaneView } from "../timeline/laneView";
+import { lowerBound, type LaneView } from "./laneView";
 
 /** The depth-0 span (phase) containing data time t, as an index, or -1. */
 export function phaseAt(lane: LaneView, t: number): number {

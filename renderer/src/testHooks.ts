@@ -1,24 +1,8 @@
-import { pictureOfCurrent, toPng } from "../export/png";
-import { useApp } from "./store";
-import { currentData } from "./current";
-import type { View } from "../timeline/timeScale";
-
-/** Durations (ms) of the timeline's recent paints, newest last; the benchmark reads them. */
-export const paintTimes: number[] = [];
-let firstPaintAt: number | null = null;
-
-export function recordPaint(ms: number, hadLanes: boolean): void {
-  paintTimes.push(ms);
-  if (paintTimes.length > 2000) paintTimes.splice(0, 1000);
-  if (hadLanes && firstPaintAt === null) firstPaintAt = performance.now();
-}
-
-let fullAt: number | null = null;
-
-/** When every lane's full data was in memory (after the preview), for the benchmark. */
-export function markFullyLoaded(): void {
-  fullAt ??= performance.now();
-}
+import { pictureOfCurrent, toPng } from "./export/png";
+import { useApp } from "./app/store";
+import { currentData } from "./app/current";
+import type { View } from "./view/timeScale";
+import { firstPaintAt, fullAt, paintTimes } from "./app/perf";
 
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
