@@ -6,10 +6,10 @@ import { host } from "../host";
 import type { PickedFile } from "../ingest/dropWalk";
 import { fitView } from "../view/timeScale";
 import { loadAnnotations } from "./annotations";
-import { setCurrentLanes, setCurrentViews } from "./current";
+import { scopeCurrent, setCurrentLanes, setCurrentViews } from "./current";
 import { previewMemMax, previewView } from "../db/preview";
 import type { DatasetRow } from "../db/db";
-import type { View } from "../view/timeScale";
+import type { RunScope } from "../view/runs";
 import { markFullyLoaded } from "./perf";
 import { db } from "./database";
 import { useApp } from "./store";
@@ -57,7 +57,7 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
     await refreshLibrary();
     // The lanes are in memory already: show them without reading them back.
     setCurrentLanes(saved.lanes, saved.lods, saved.row.originSec);
-    showDataset(saved.row, { start: saved.row.start, end: saved.row.end });
+    showDataset(saved.row);
     markFullyLoaded();
     await loadAnnotations(saved.row.id);
     const telemetry = outcome.files.filter((f) => f.format !== "unknown").length;
@@ -140,7 +140,6 @@ export async function openDataset(id: string): Promise<void> {
   const head = await datasets.loadDatasetHead(db, id);
   if (!head) return;
   const app = useApp.getState();
-  const bounds = { start: head.row.start, end: head.row.end };
   const switching = app.current?.id !== id;
   if (head.lanes.every((l) => l.preview)) {
     const axisOriginSec = head.row.originSec;
@@ -152,27 +151,53 @@ export async function openDataset(id: string): Promise<void> {
       }),
     );
     setCurrentViews(views, Math.max(0, ...views.map(previewMemMax)));
-    if (switching) showDataset(head.row, bounds);
-    else app.setCurrent(head.row);
+    if (switching) showDataset(head.row);
+    else rescope(head.row);
     performance.mark("rankscope:preview");
   }
   const loaded = await datasets.loadDataset(db, id);
   if (!loaded) return;
   performance.mark("rankscope:loaded");
   setCurrentLanes(loaded.lanes, loaded.lods, loaded.row.originSec);
-  if (switching && !head.lanes.every((l) => l.preview)) showDataset(loaded.row, bounds);
-  else useApp.getState().setCurrent(loaded.row);
+  if (switching && !head.lanes.every((l) => l.preview)) showDataset(loaded.row);
+  else rescope(loaded.row);
   markFullyLoaded();
   await loadAnnotations(loaded.row.id);
 }
 
-function showDataset(row: DatasetRow, bounds: View): void {
+/** Opens a dataset on all its runs, fitted. */
+function showDataset(row: DatasetRow): void {
   const app = useApp.getState();
-  app.setBounds(bounds);
-  app.setView(fitView(bounds));
+  app.setCurrent(row);
   app.selectLane(null);
   app.setCursor(null);
+  const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, { kind: "all" });
+  app.setScopeState({ kind: "all" }, bounds);
+  app.setView(fitView(bounds));
+}
+
+/** The same dataset with new lane data (previews, then full detail): same scope and view. */
+function rescope(row: DatasetRow): void {
+  const app = useApp.getState();
   app.setCurrent(row);
+  const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, app.scope);
+  app.setScopeState(app.scope, bounds);
+}
+
+/**
+ * Shows every run, one run (fitted to it), or two runs compared on a time-since-start axis.
+ * Findings, Clocks and the readout follow what is shown.
+ */
+export function showScope(scope: RunScope): void {
+  const app = useApp.getState();
+  const row = app.current;
+  if (!row) return;
+  const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, scope);
+  app.setScopeState(scope, bounds);
+  app.setView(fitView(bounds));
+  app.pin(null);
+  app.select(null);
+  if (scope.kind === "compare") app.setInspector("compare");
 }
 
 export async function deleteDataset(id: string): Promise<void> {

@@ -1,37 +1,67 @@
 import type { LaneLod } from "../../../shared/model/lod";
-import type { LaneData } from "../../../shared/model/types";
+import type { LaneData, Run } from "../../../shared/model/types";
 import { buildLaneView, memoryMax, type LaneView } from "../view/laneView";
+import { axisClock, scopeLanes, type AxisClock, type RunScope, type Scoped } from "../view/runs";
 
 /**
  * The open dataset's bulk data. Kept outside React and zustand on purpose: typed arrays of
  * millions of items must never be diffed, copied or frozen by UI state machinery.
  */
 export interface CurrentData {
+  /** The lanes shown: the whole dataset, one run, or two runs compared. */
   lanes: LaneView[];
   memMax: number;
+  /** Axis time of "time since start" zero for what is shown. */
+  zero: number;
+  /** Compared lanes' run tags, by lane id. */
+  prefix: Map<string, string> | null;
 }
 
-let current: CurrentData = { lanes: [], memMax: 0 };
+let all: LaneView[] = [];
+let memMax = 0;
+let current: CurrentData = { lanes: [], memMax: 0, zero: 0, prefix: null };
 
-/** The lanes to draw, placed on an axis counting from `axisOriginSec` (the dataset's origin). */
+/** The dataset's lanes, placed on an axis counting from `axisOriginSec` (the dataset's origin). */
 export function setCurrentLanes(
   lanes: LaneData[],
   lods: (LaneLod | undefined)[] = [],
   axisOriginSec = lanes[0]?.originSec ?? 0,
 ): CurrentData {
   const views = lanes.map((l, i) => buildLaneView(l, lods[i], axisOriginSec));
-  let memMax = 0;
-  for (const v of views) memMax = Math.max(memMax, memoryMax(v));
-  current = { lanes: views, memMax };
-  return current;
+  let max = 0;
+  for (const v of views) max = Math.max(max, memoryMax(v));
+  return setCurrentViews(views, max);
 }
 
 /** Draws from previews until the full lanes arrive (see db/preview.ts). */
-export function setCurrentViews(views: LaneView[], memMax: number): CurrentData {
-  current = { lanes: views, memMax };
+export function setCurrentViews(views: LaneView[], max: number): CurrentData {
+  all = views;
+  memMax = max;
+  current = { lanes: views, memMax, zero: 0, prefix: null };
   return current;
+}
+
+/** Shows one scope of the dataset (see view/runs.ts) and returns its bounds. */
+export function scopeCurrent(runs: Run[], axisOriginSec: number, scope: RunScope): Scoped {
+  const scoped = scopeLanes(all, runs, axisOriginSec, scope);
+  current = { lanes: scoped.lanes, memMax, zero: scoped.zero, prefix: scoped.prefix };
+  return scoped;
+}
+
+/** The clock the axis of what is shown is labelled in. */
+export function currentClock(s: {
+  scope: RunScope;
+  clock: "wall" | "since";
+  current: { originSec: number } | null;
+}): AxisClock {
+  return axisClock(s.scope, s.clock, current, s.current?.originSec ?? 0);
 }
 
 export function currentData(): CurrentData {
   return current;
+}
+
+/** Every lane of the open dataset, whatever is shown. */
+export function allLanes(): LaneView[] {
+  return all;
 }

@@ -2,6 +2,7 @@ import { create } from "zustand";
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import type { FileReport } from "../../../shared/model/types";
 import type { AnnotationRow, DatasetRow } from "../db/db";
+import type { RunScope } from "../view/runs";
 import type { View } from "../view/timeScale";
 
 export type IngestStatus = "idle" | "running" | "saving" | "done" | "error" | "cancelled";
@@ -38,9 +39,15 @@ export interface Selection {
 interface ViewSlice {
   view: View;
   bounds: View;
+  /** Every run, one run, or two runs compared (see view/runs.ts). */
+  scope: RunScope;
+  /** Axis labels: wall-clock instants, or time since the shown run started. */
+  clock: "wall" | "since";
+  setScopeState(scope: RunScope, bounds: View): void;
+  setClock(clock: ViewSlice["clock"]): void;
   cursor: number | null;
   selectedLane: string | null;
-  sidebar: "files" | "library";
+  sidebar: "runs" | "files" | "library";
   /** A clicked instant the readout stays on, or null to follow the pointer. */
   pinned: number | null;
   selection: Selection | null;
@@ -49,7 +56,7 @@ interface ViewSlice {
   /** Per-lane time shifts in ns (clock alignment, manual offsets), with an undo history. */
   shifts: Record<string, number>;
   shiftHistory: { shifts: Record<string, number>; label: string }[];
-  inspector: "readout" | "details" | "stragglers" | "clocks" | "notes";
+  inspector: "readout" | "details" | "stragglers" | "clocks" | "notes" | "compare";
   /** Lane filter text (see timeline/filter.ts). */
   filter: string;
   setFilter(f: string): void;
@@ -85,7 +92,14 @@ export const useApp = create<AppState>()((set) => ({
       current,
       dataVersion: s.dataVersion + 1,
       ...(current?.id !== s.current?.id
-        ? { shifts: {}, shiftHistory: [], selection: null, pinned: null, highlightTask: null }
+        ? {
+            shifts: {},
+            shiftHistory: [],
+            selection: null,
+            pinned: null,
+            highlightTask: null,
+            scope: { kind: "all" } as RunScope,
+          }
         : {}),
     })),
 
@@ -94,6 +108,10 @@ export const useApp = create<AppState>()((set) => ({
 
   view: { start: 0, end: 1 },
   bounds: { start: 0, end: 1 },
+  scope: { kind: "all" },
+  clock: "wall",
+  setScopeState: (scope, bounds) => set((s) => ({ scope, bounds, dataVersion: s.dataVersion + 1 })),
+  setClock: (clock) => set({ clock }),
   cursor: null,
   selectedLane: null,
   sidebar: "files",

@@ -1,16 +1,25 @@
 import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import type { AnnotationRow, DatasetRow } from "../db/db";
-import { formatInstant } from "../view/axis";
+import { formatInstant, formatSince } from "../view/axis";
+import type { AxisClock } from "../view/runs";
 import { drawAxisTicks } from "../timeline/axisDraw";
 import { drawTimeline } from "../timeline/draw";
 import { buildRows, GROUP_HEIGHT } from "../view/layout";
+import { currentClock, type CurrentData } from "../app/current";
 import type { LaneView } from "../view/laneView";
+import { scopeSubject } from "../view/runs";
 import { TimeScale, type View } from "../view/timeScale";
 
 export interface PngOptions {
   dataset: DatasetRow;
   lanes: LaneView[];
+  /** How the axis is labelled (wall clock, or time since start when comparing). */
+  clock: AxisClock;
+  /** Group headers' run tags when two runs are compared. */
+  prefix?: Map<string, string> | null;
+  /** What is shown, when not the whole dataset ("run …", "A … vs B …"). */
+  subject?: string | null;
   annotations: AnnotationRow[];
   shifts: Record<string, number>;
   memMax: number;
@@ -31,7 +40,10 @@ const AXIS = 26;
  * annotations. Returns the canvas; `toPng` encodes it.
  */
 export function renderPicture(o: PngOptions): HTMLCanvasElement {
-  const { rows, height: lanesHeight } = buildRows(o.lanes.map((l) => l.data.info));
+  const { rows, height: lanesHeight } = buildRows(
+    o.lanes.map((l) => l.data.info),
+    o.prefix ?? null,
+  );
   const width = Math.max(480, Math.round(o.width));
   const plot = width - HEADER;
   const height = CAPTION + LEGEND + AXIS + lanesHeight;
@@ -47,12 +59,15 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
   ctx.fillStyle = "#e6edf3";
   ctx.font = "bold 15px system-ui, sans-serif";
   ctx.textBaseline = "top";
-  ctx.fillText(`Rankscope · ${o.dataset.name}`, 10, 8);
+  ctx.fillText(`Rankscope · ${o.dataset.name}${o.subject ? ` · ${o.subject}` : ""}`, 10, 8);
   ctx.font = "12px system-ui, sans-serif";
   ctx.fillStyle = "#8b96a3";
   const { originSec } = o.dataset;
+  const span = `${formatDuration(o.range.end - o.range.start)}, ${o.lanes.length} lanes`;
   ctx.fillText(
-    `${formatInstant(originSec, o.range.start)} → ${formatInstant(originSec, o.range.end)}  (${formatDuration(o.range.end - o.range.start)}, ${o.lanes.length} lanes)`,
+    o.clock.kind === "wall"
+      ? `${formatInstant(originSec, o.range.start)} → ${formatInstant(originSec, o.range.end)}  (${span})`
+      : `${formatSince(o.range.start - o.clock.zero, 1)} → ${formatSince(o.range.end - o.clock.zero, 1)} since start  (${span})`,
     10,
     28,
   );
@@ -75,7 +90,7 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
   const scale = new TimeScale(o.range, plot);
   ctx.save();
   ctx.translate(HEADER, CAPTION + LEGEND);
-  drawAxisTicks(ctx, scale, originSec, plot, AXIS);
+  drawAxisTicks(ctx, scale, o.clock, plot, AXIS);
   ctx.translate(0, AXIS);
   ctx.beginPath();
   ctx.rect(0, 0, plot, lanesHeight);
@@ -152,8 +167,8 @@ export async function toPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
 
 /** The picture of the open dataset (store and bulk data) over `range`. */
 export function pictureOfCurrent(
-  s: Pick<import("../app/store").AppState, "current" | "annotations" | "shifts">,
-  data: { lanes: LaneView[]; memMax: number },
+  s: Pick<import("../app/store").AppState, "current" | "annotations" | "shifts" | "scope" | "clock">,
+  data: CurrentData,
   range: View,
   width: number,
   pixelRatio: number,
@@ -162,7 +177,11 @@ export function pictureOfCurrent(
   return renderPicture({
     dataset: s.current,
     lanes: data.lanes,
-    annotations: s.annotations,
+    clock: currentClock(s),
+    prefix: data.prefix,
+    subject: scopeSubject(s.scope, s.current.runs ?? []),
+    // Notes are times of the dataset's axis: a comparison moves the runs, so they are left out.
+    annotations: s.scope.kind === "compare" ? [] : s.annotations,
     shifts: s.shifts,
     memMax: data.memMax,
     range,

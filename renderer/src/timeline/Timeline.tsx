@@ -1,6 +1,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { currentData, type CurrentData } from "../app/current";
+import { currentClock, currentData, type CurrentData } from "../app/current";
+import { axisContext } from "../view/axis";
+import type { AxisClock } from "../view/runs";
 import { useApp } from "../app/store";
 import { recordPaint } from "../app/perf";
 import { drawAxisTicks } from "./axisDraw";
@@ -31,8 +33,12 @@ export function Timeline() {
     selection,
     highlightTask,
     annotations,
+    scope,
+    clockMode,
   } = useApp(
     useShallow((s) => ({
+      scope: s.scope,
+      clockMode: s.clock,
       pinned: s.pinned,
       shifts: s.shifts,
       selection: s.selection,
@@ -56,7 +62,19 @@ export function Timeline() {
     () => (filter.trim() ? { ...all, lanes: all.lanes.filter((l) => laneMatches(l, filter)) } : all),
     [all, filter],
   );
-  const layout = useMemo(() => buildRows(data.lanes.map((l) => l.data.info)), [data]);
+  const layout = useMemo(
+    () =>
+      buildRows(
+        data.lanes.map((l) => l.data.info),
+        data.prefix,
+      ),
+    [data],
+  );
+  const clock = useMemo(
+    () => currentClock({ scope, clock: clockMode, current }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [scope, clockMode, current, dataVersion],
+  );
   const bodyRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const axisRef = useRef<HTMLCanvasElement>(null);
@@ -86,9 +104,10 @@ export function Timeline() {
     () => ({
       selection,
       taskNeedle: highlightTask ? JSON.stringify({ taskId: highlightTask }).slice(1, -1) : null,
-      annotations,
+      // Notes are times of the dataset's axis; compared runs are moved, so they are hidden.
+      annotations: scope.kind === "compare" ? [] : annotations,
     }),
-    [selection, highlightTask, annotations],
+    [selection, highlightTask, annotations, scope],
   );
   const canvases = useRef<Canvases>({ lanes: null, axis: null });
   const frame = useRef<PaintInputs | null>(null);
@@ -111,7 +130,7 @@ export function Timeline() {
       selectedLane,
       size,
       data,
-      originSec: current?.originSec ?? 0,
+      clock,
     };
     scheduler.current?.schedule();
   });
@@ -177,10 +196,13 @@ export function Timeline() {
     <div className="timeline" data-testid="timeline">
       <Overview left={HEADER_WIDTH} />
       <div className="axis-row" style={{ height: AXIS_HEIGHT }}>
-        <div className="axis-corner" style={{ width: HEADER_WIDTH }}>
-          {data.lanes.length === all.lanes.length
-            ? `${all.lanes.length} lanes`
-            : `${data.lanes.length} of ${all.lanes.length} lanes`}
+        <div className="axis-corner" style={{ width: HEADER_WIDTH }} data-testid="axis-context">
+          <span>{axisContext(scale, clock)}</span>
+          <span className="dim">
+            {data.lanes.length === all.lanes.length
+              ? `${all.lanes.length} lanes`
+              : `${data.lanes.length} of ${all.lanes.length} lanes`}
+          </span>
         </div>
         <canvas ref={axisRef} className="axis-canvas" />
       </div>
@@ -251,7 +273,7 @@ interface PaintInputs {
   selectedLane: string | null;
   size: { width: number; height: number };
   data: CurrentData;
-  originSec: number;
+  clock: AxisClock;
 }
 
 function paint(c: Canvases, f: PaintInputs): void {
@@ -274,7 +296,7 @@ function paint(c: Canvases, f: PaintInputs): void {
       overlays: f.overlays,
     });
   }
-  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), f.scale, f.originSec, w, AXIS_HEIGHT);
+  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), f.scale, f.clock, w, AXIS_HEIGHT);
   recordPaint(performance.now() - t0, f.data.lanes.length > 0);
 }
 

@@ -29,17 +29,25 @@ export function groupLabel(info: LaneInfo): string {
   return `${SOURCE_LABEL[info.source] ?? info.source} · ${group}${model}`;
 }
 
-/** Rows top to bottom: a header per group, then its lanes (already sorted by rank). */
-export function buildRows(lanes: LaneInfo[]): { rows: Row[]; height: number } {
+/**
+ * Rows top to bottom: a header per group, then its lanes (already sorted by rank). `prefix`
+ * tags the groups of compared runs ("A · …").
+ */
+export function buildRows(
+  lanes: LaneInfo[],
+  prefix: Map<string, string> | null = null,
+): { rows: Row[]; height: number } {
   const rows: Row[] = [];
   let y = 0;
   let group: string | null = null;
   let header: Extract<Row, { kind: "group" }> | null = null;
   lanes.forEach((info, i) => {
-    const key = `${info.source}|${info.group}`;
+    const tag = prefix?.get(info.id);
+    const key = `${tag ?? ""}|${info.source}|${info.group}`;
     if (key !== group) {
       group = key;
-      header = { kind: "group", key, label: groupLabel(info), y, h: GROUP_HEIGHT, count: 0 };
+      const label = tag ? `${tag.slice(0, 1)} · ${groupLabel(info)}` : groupLabel(info);
+      header = { kind: "group", key, label, y, h: GROUP_HEIGHT, count: 0 };
       rows.push(header);
       y += GROUP_HEIGHT;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { axisTicks, formatTick } from "../../../renderer/src/view/axis";
+import { axisTicks, formatSince, formatTick } from "../../../renderer/src/view/axis";
 import {
   clampView,
   fitView,
@@ -59,11 +59,59 @@ describe("axis labels", () => {
     expect(formatTick(origin, 508_123_456, 100)).toBe("51.508123456");
   });
 
-  it("ticks cover the view and are labelled", () => {
-    const ticks = axisTicks(new TimeScale({ start: 0, end: 10e9 }, 1000), origin, 10);
+  const wall = { kind: "wall" as const, originSec: origin };
+
+  it("ticks cover the view; the first carries the full time, boundaries say what they cross", () => {
+    const ticks = axisTicks(new TimeScale({ start: 0, end: 10e9 }, 1000), wall, 10);
     expect(ticks.length).toBeGreaterThanOrEqual(5);
     expect(ticks[0].t).toBeGreaterThanOrEqual(0);
     expect(ticks[ticks.length - 1].t).toBeLessThanOrEqual(10e9);
-    expect(ticks.map((t) => t.label)).toContain("22:03:53");
+    const labels = ticks.map((t) => t.label);
+    expect(labels[0]).toBe("22:03:51");
+    expect(labels).toContain(":53");
+    expect(labels).toContain("22:04");
+  });
+
+  it("show the date at every day boundary the view spans, and dates when it spans days", () => {
+    // 22:00 on Friday 24 April to 02:00 the next day, hourly.
+    const night = axisTicks(new TimeScale({ start: -231e9, end: 4 * 3600e9 }, 1000), wall, 6);
+    expect(night.filter((t) => t.major).map((t) => t.label)).toEqual(["Sat 25 Apr"]);
+    const days = axisTicks(new TimeScale({ start: 0, end: 5 * 86400e9 }, 1000), wall, 6);
+    expect(days.map((t) => t.label)).toEqual([
+      "Sat 25 Apr",
+      "Sun 26 Apr",
+      "Mon 27 Apr",
+      "Tue 28 Apr",
+      "Wed 29 Apr",
+    ]);
+  });
+
+  it("keep nanosecond ticks exact where d3's millisecond dates stop", () => {
+    const ticks = axisTicks(new TimeScale({ start: 508_123_000, end: 508_123_100 }, 1000), wall, 5);
+    expect(ticks.map((t) => t.label)).toEqual([
+      "51.508123000",
+      "51.508123020",
+      "51.508123040",
+      "51.508123060",
+      "51.508123080",
+      "51.508123100",
+    ]);
+  });
+
+  it("label time since the start when asked, at the step's precision", () => {
+    const since = { kind: "since" as const, zero: 1e9 };
+    const ticks = axisTicks(new TimeScale({ start: 1e9, end: 4e9 }, 1000), since, 6);
+    expect(ticks.map((t) => t.label)).toEqual([
+      "0",
+      "+0.5 s",
+      "+1.0 s",
+      "+1.5 s",
+      "+2.0 s",
+      "+2.5 s",
+      "+3.0 s",
+    ]);
+    expect(formatSince(-250e6, 50e6)).toBe("−250 ms");
+    expect(formatSince(12_500, 500)).toBe("+12.5 µs");
+    expect(formatSince(95e9, 10e9)).toBe("+1 min 35 s");
   });
 });
