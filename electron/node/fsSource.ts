@@ -19,16 +19,20 @@ function fsPath(p: string | Uint8Array): string | Buffer {
 // O_NONBLOCK: a FIFO put where a listed file was returns at once from open() instead of
 // waiting for a writer, and fstat then refuses it. O_NOFOLLOW: listed paths are real paths,
 // so a link there now was swapped in after the walk. Neither exists on Windows.
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+const READ = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 export class NotAFileError extends Error {}
 
-/** Opens `p` for reading, refusing anything that is not (or no longer) a regular file. */
+/**
+ * Opens `p` for reading, refusing anything that is not (or no longer) a regular file.
+ * `followLinks` is for paths that are not walk results (the server's own static files).
+ */
 export async function openRegularFile(
   p: string | Uint8Array,
-  flags = READ_FLAGS,
+  followLinks = false,
 ): Promise<{ fh: FileHandle; st: Stats }> {
-  const fh = await open(fsPath(p), flags);
+  const fh = await open(fsPath(p), followLinks ? READ : READ | NOFOLLOW);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new NotAFileError(`${kindOf(st)}, not a file`);
