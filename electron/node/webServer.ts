@@ -1,25 +1,10 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import type { NotRead } from "../../shared/ingest/report";
+import { KEY_HEADER, KEY_PARAM, type LaunchList } from "../../shared/ipc/webLaunch";
 import { contentSecurityPolicy } from "../security";
 import { NotAFileError, openRegularFile, walkPaths } from "./fsSource";
 import { contentTypeOf, fileUnder } from "./staticPath";
-
-/** The header the page sends the launch secret in, on every /api request. */
-export const KEY_HEADER = "x-rankscope-key";
-
-export interface LaunchFile {
-  path: string;
-  size: number;
-  lastModified: number;
-}
-
-/** What /api/launch answers: the files served by index, and what the walk did not read. */
-export interface LaunchList {
-  files: LaunchFile[];
-  notRead: NotRead[];
-}
 
 export interface WebServer {
   server: Server;
@@ -97,7 +82,7 @@ export async function serveWeb(root: string, launchPaths: string[], port = 5173)
   const bound = await listen(server, port);
   hosts = new Set([`127.0.0.1:${bound}`, `localhost:${bound}`, `[::1]:${bound}`]);
   const origin = `http://127.0.0.1:${bound}`;
-  return { server, origin, secret, url: `${origin}/?k=${secret}` };
+  return { server, origin, secret, url: `${origin}/?${KEY_PARAM}=${secret}` };
 }
 
 function decodes(s: string): boolean {

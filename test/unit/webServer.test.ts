@@ -4,7 +4,8 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEY_HEADER, serveWeb, type LaunchList, type WebServer } from "../../electron/node/webServer";
+import { serveWeb, type WebServer } from "../../electron/node/webServer";
+import { KEY_HEADER, type LaunchList } from "../../shared/ipc/webLaunch";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "rankscope-web-"));
 const root = path.join(tmp, "renderer");
