@@ -1,10 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { request, type IncomingHttpHeaders } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveWeb, type WebServer } from "../../electron/node/webServer";
+import { contentSecurityPolicy } from "../../electron/security";
 import { KEY_HEADER, type LaunchList } from "../../shared/ipc/webLaunch";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "rankscope-web-"));
@@ -136,6 +145,11 @@ describe("web mode's server", () => {
       if (p.startsWith("/api")) expect(r.headers["cache-control"], p).toBe("no-store");
     }
     expect((await get("/", { host: "evil.example" })).headers["x-content-type-options"]).toBe("nosniff");
+    // The one policy, the same Electron sends: the page itself carries none to keep in step.
+    expect((await get("/")).headers["content-security-policy"]).toBe(contentSecurityPolicy());
+    expect(readFileSync(path.resolve(__dirname, "../../renderer/index.html"), "utf8")).not.toMatch(
+      /Content-Security-Policy/i,
+    );
   });
 
   it("answers a malformed escape with 400 and keeps serving", async () => {
