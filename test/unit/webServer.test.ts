@@ -205,16 +205,22 @@ describe("web mode's server", () => {
     expect((await get("/")).status).toBe(200);
   });
 
-  it("lists what the walk skipped, for the page's file reports", async () => {
+  it("serves a file whose name is not UTF-8, and lists what the walk skipped", async () => {
     const dir = path.join(tmp, "with-link");
     mkdirSync(dir);
     writeFileSync(path.join(dir, "a.log"), "a");
+    // "f\xff.log": not UTF-8, served by its bytes all the same.
+    writeFileSync(
+      Buffer.concat([Buffer.from(dir + path.sep), Buffer.from([0x66, 0xff, 0x2e, 0x6c, 0x6f, 0x67])]),
+      "odd",
+    );
     symlinkSync("/etc", path.join(dir, "etc-link"));
     const other = await serveWeb(root, [dir], 0);
     try {
-      const reply = await get("/api/launch", { key: other.secret, port: Number(new URL(other.origin).port) });
-      const list = JSON.parse(reply.body) as LaunchList;
-      expect(list.files.map((f) => f.path)).toEqual(["with-link/a.log"]);
+      const to = { key: other.secret, port: Number(new URL(other.origin).port) };
+      const list = JSON.parse((await get("/api/launch", to)).body) as LaunchList;
+      expect(list.files.map((f) => f.path)).toEqual(["with-link/a.log", "with-link/f\uFFFD.log"]);
+      expect((await get("/api/file/1", to)).body).toBe("odd");
       expect(list.notRead).toEqual([
         {
           path: "with-link/etc-link",
