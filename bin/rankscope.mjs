@@ -97,7 +97,8 @@ if (["inspect", "export", "demo", "help", "--help", "-h"].includes(command)) {
       paths.map((p) => path.resolve(p)),
       Number(process.env.PORT ?? 5173),
     );
-    const open = paths.length ? url : `${url}?demo`;
+    // The URL carries the launch secret the page needs to read the served files (/api).
+    const open = paths.length ? url : `${url}&demo`;
     console.log(`Rankscope (web mode) is at ${open}`);
     console.log(
       paths.length

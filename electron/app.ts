@@ -65,6 +65,7 @@ export function startApp(layout: AppLayout, argv: readonly string[] = process.ar
       preload: path.join(layout.electronDir, "preload.cjs"),
       url: page,
       origins,
+      devTools: !app.isPackaged,
       icon: path.join(layout.electronDir, "icon.png"),
     });
     const contents: WebContents = win.webContents;

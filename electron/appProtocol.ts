@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { protocol } from "electron";
+import { contentTypeOf, fileUnder } from "./node/staticPath";
 import { APP_HOST, APP_SCHEME } from "./security";
 
 /*
@@ -11,20 +11,6 @@ import { APP_HOST, APP_SCHEME } from "./security";
  * with every local file, makes CSP's 'self' mean "the app" and not "the whole disk", and lets
  * the handler below serve dist/renderer only, so the page cannot load arbitrary local files.
  */
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-};
 
 /** Must run before `app` is ready: privileges cannot change afterwards. */
 export function registerAppScheme(): void {
@@ -48,37 +34,24 @@ export function resolveAppFile(root: string, url: string): string | null {
     return null;
   }
   if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return null;
-  let rel: string;
-  try {
-    rel = decodeURIComponent(u.pathname);
-  } catch {
-    return null;
-  }
-  if (rel.includes("\0")) return null;
-  if (rel === "/" || rel === "") rel = "/index.html";
-  const base = path.resolve(root);
-  const target = path.resolve(base, `.${rel}`);
-  const inside = path.relative(base, target);
-  if (!inside || inside.startsWith("..") || path.isAbsolute(inside)) return null;
-  return target;
+  return fileUnder(root, u.pathname);
 }
 
 /** Serves the built renderer at app://rankscope/, with the app's CSP on every response. */
 export function serveAppScheme(root: string, csp: string): void {
+  const headers = { "content-security-policy": csp, "x-content-type-options": "nosniff" };
+  const notFound = () =>
+    new Response("not found", { status: 404, headers: { ...headers, "content-type": "text/plain" } });
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppFile(root, request.url);
-    if (!file) return new Response("not found", { status: 404, headers: { "content-type": "text/plain" } });
+    if (!file) return notFound();
     try {
       const body = await readFile(file);
       return new Response(new Uint8Array(body), {
-        headers: {
-          "content-type": TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
-          "content-security-policy": csp,
-          "x-content-type-options": "nosniff",
-        },
+        headers: { ...headers, "content-type": contentTypeOf(file) },
       });
     } catch {
-      return new Response("not found", { status: 404, headers: { "content-type": "text/plain" } });
+      return notFound();
     }
   });
 }

@@ -80,7 +80,7 @@ export function registerHandlers(deps: HandlerDeps): void {
 
   handle("ingest:start", (event, paths) => {
     if (!Array.isArray(paths) || !paths.length) throw new Error("ingest:start: no paths given");
-    const refused = allowlist.refused(paths);
+    const refused = allowlist.refusedOnDisk(paths);
     if (refused.length) {
       throw new Error(
         `ingest:start: not opened by the user (drop, Open Folder or command line): ${refused.join(", ")}`,

@@ -1,4 +1,5 @@
 import { ingest, type IngestProgress } from "../shared/ingest/pipeline";
+import { notReadReport } from "../shared/ingest/report";
 import type { DatasetNote, FileReport, LaneData } from "../shared/model/types";
 import { walkPaths } from "./node/fsSource";
 
@@ -72,19 +73,13 @@ export function transferables(batches: LaneData[][]): ArrayBuffer[][] {
 
 /**
  * Walks and ingests `paths`, posting progress and per-file reports as they happen, then the
- * lanes in batches, then done. Folders main could not read become file reports with an
- * error, as the command line reports them.
+ * lanes in batches, then done. What the walk could not or would not read (an unreadable
+ * folder, a FIFO, a link leaving the given folders) becomes a file report, as on the
+ * command line.
  */
 export async function runIngestJob(input: WorkerInput, post: Post, signal?: AbortSignal): Promise<void> {
   const { sources, problems } = await walkPaths(input.paths);
-  const unreadable: FileReport[] = problems.map((p) => ({
-    path: p.path,
-    format: "unknown",
-    bytes: 0,
-    records: 0,
-    errors: [{ message: p.message }],
-    warnings: [],
-  }));
+  const unreadable = problems.map(notReadReport);
   for (const report of unreadable) post({ type: "file", report });
   const result = await ingest(sources, {
     signal,

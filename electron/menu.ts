@@ -2,7 +2,10 @@ import type { MenuItemConstructorOptions } from "electron";
 
 export interface MenuOptions {
   isMac: boolean;
-  /** Reload only makes sense while developing: in a build it would drop a running import. */
+  /**
+   * Reload only makes sense while developing (in a build it would drop a running import);
+   * DevTools are for developers only (a packaged app's window cannot open them at all).
+   */
   isDev: boolean;
   /** Sends a menu command to the focused window; the renderer carries it out. */
   command(event: "menu:open-folder" | "menu:export-png"): void;
@@ -22,9 +25,14 @@ export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
   const view: MenuItemConstructorOptions = {
     label: "&View",
     submenu: [
-      ...(o.isDev ? ([{ role: "reload" }, { role: "forceReload" }] as const) : []),
-      { role: "toggleDevTools" },
-      { type: "separator" },
+      ...(o.isDev
+        ? ([
+            { role: "reload" },
+            { role: "forceReload" },
+            { role: "toggleDevTools" },
+            { type: "separator" },
+          ] as const)
+        : []),
       { role: "resetZoom" },
       { role: "zoomIn" },
       { role: "zoomOut" },

@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import path from "node:path";
 
 /**
@@ -17,7 +18,10 @@ import path from "node:path";
  * everything it writes goes to a path the user picked in a Save dialog.
  */
 
-type PathApi = Pick<typeof path, "resolve" | "relative" | "isAbsolute" | "normalize" | "sep">;
+type PathApi = Pick<
+  typeof path,
+  "resolve" | "relative" | "isAbsolute" | "normalize" | "sep" | "dirname" | "join" | "basename"
+>;
 
 export type GrantSource = "argv" | "dialog" | "drop";
 
@@ -64,6 +68,37 @@ export class PathAllowlist {
   /** The paths of `candidates` main would refuse. */
   refused(candidates: readonly unknown[]): string[] {
     return candidates.filter((c) => !this.allows(c)).map((c) => String(c));
+  }
+
+  /**
+   * `allows`, judged on disk too: the candidate's real path must lie under the real path of
+   * a granted one, so granted/etc-link/shadow, where etc-link leads to /etc, is refused
+   * although its name is under a granted folder. (The folder walk applies the same rule to
+   * the links it meets.) A path that does not exist is judged by its nearest existing parent.
+   */
+  allowsOnDisk(candidate: unknown, real: (p: string) => string = realpathSync.native): candidate is string {
+    if (!this.allows(candidate)) return false;
+    const target = this.fold(this.realOrParent(candidate, real));
+    for (const root of this.roots.keys()) {
+      const base = this.fold(this.realOrParent(root, real));
+      const rel = this.p.relative(base, target);
+      if (!rel || (!rel.startsWith("..") && !this.p.isAbsolute(rel))) return true;
+    }
+    return false;
+  }
+
+  /** The paths of `candidates` main would refuse, by name or on disk. */
+  refusedOnDisk(candidates: readonly unknown[], real?: (p: string) => string): string[] {
+    return candidates.filter((c) => !this.allowsOnDisk(c, real)).map((c) => String(c));
+  }
+
+  private realOrParent(p: string, real: (p: string) => string): string {
+    try {
+      return real(p);
+    } catch {
+      const parent = this.p.dirname(p);
+      return parent === p ? p : this.p.join(this.realOrParent(parent, real), this.p.basename(p));
+    }
   }
 
   get size(): number {

@@ -56,20 +56,6 @@ export class AppOrigins {
 }
 
 /**
- * Only plain web links leave the app, and only to the system browser: no file:, no custom
- * protocol handlers (which can launch programs), no credentials in the URL.
- */
-export function isSafeExternalUrl(url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  return (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password && !!u.hostname;
-}
-
-/**
  * Adds the CSP to every response for the app's own pages, replacing any the server sent.
  * Other responses are left alone: the window never loads them (navigation is blocked).
  */
@@ -93,26 +79,15 @@ export function denyPermissions(session: Session): void {
 
 /**
  * Keeps a webContents on the app: no navigation elsewhere, no new windows, no <webview>.
- * Safe web links (e.g. a format's documentation) open in the system browser instead.
+ * Nothing is handed to the system browser either (no shell.openExternal): Rankscope draws
+ * no links to follow, and a page script that could open URLs at will could launch any
+ * program registered for a URL scheme, click or no click.
  */
-export function hardenContents(
-  contents: WebContents,
-  origins: AppOrigins,
-  openExternal: (url: string) => unknown,
-): void {
-  const external = (url: string) => {
-    if (isSafeExternalUrl(url)) void openExternal(url);
-  };
-  contents.setWindowOpenHandler(({ url }) => {
-    external(url);
-    return { action: "deny" };
-  });
+export function hardenContents(contents: WebContents, origins: AppOrigins): void {
+  contents.setWindowOpenHandler(() => ({ action: "deny" }));
   contents.on("will-navigate", (event, url) => {
-    if (origins.isApp(url)) return;
-    event.preventDefault();
-    external(url);
+    if (!origins.isApp(url)) event.preventDefault();
   });
-  // A redirect is not a user's click: block it without opening anything.
   contents.on("will-redirect", (event, url) => {
     if (!origins.isApp(url)) event.preventDefault();
   });

@@ -1,11 +1,16 @@
-import { BrowserWindow, shell, type BrowserWindowConstructorOptions } from "electron";
+import { BrowserWindow, type BrowserWindowConstructorOptions } from "electron";
 import { hardenContents, type AppOrigins } from "./security";
 
 /**
  * Electron's protective defaults, spelled out so a later edit cannot lose them silently:
- * the page runs sandboxed, isolated from the preload, without Node.
+ * the page runs sandboxed, isolated from the preload, without Node. DevTools only while
+ * developing: in a packaged app neither the menu nor a shortcut can open them.
  */
-export function windowOptions(preload: string, icon?: string): BrowserWindowConstructorOptions {
+export function windowOptions(
+  preload: string,
+  devTools: boolean,
+  icon?: string,
+): BrowserWindowConstructorOptions {
   return {
     width: 1440,
     height: 900,
@@ -27,6 +32,7 @@ export function windowOptions(preload: string, icon?: string): BrowserWindowCons
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools,
     },
   };
 }
@@ -35,12 +41,13 @@ export interface MainWindowOptions {
   preload: string;
   url: string;
   origins: AppOrigins;
+  devTools: boolean;
   icon?: string;
 }
 
 export function createMainWindow(o: MainWindowOptions): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(o.preload, o.icon));
-  hardenContents(win.webContents, o.origins, (url) => shell.openExternal(url));
+  const win = new BrowserWindow(windowOptions(o.preload, o.devTools, o.icon));
+  hardenContents(win.webContents, o.origins);
   // Shown once painted, so the user never sees a white flash before the dark UI.
   win.once("ready-to-show", () => win.show());
   void win.loadURL(o.url);

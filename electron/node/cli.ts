@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { notReadReport } from "../../shared/ingest/report";
 import { finalizeModel } from "../../shared/model/dataset";
 import { formatInspect, inspectReport } from "../../shared/model/summary";
 import type { Model } from "../../shared/model/types";
@@ -16,18 +17,7 @@ export class UsageError extends Error {}
 export async function loadModel(paths: string[]): Promise<Model> {
   // Big inputs are read by worker threads running this same bundle.
   const result = await ingestPaths(paths, new URL(import.meta.url));
-  const problems = result.problems;
-  const files = [
-    ...problems.map((p) => ({
-      path: p.path,
-      format: "unknown" as const,
-      bytes: 0,
-      records: 0,
-      errors: [{ message: p.message }],
-      warnings: [],
-    })),
-    ...result.files,
-  ];
+  const files = [...result.problems.map(notReadReport), ...result.files];
   return finalizeModel({ lanes: result.lanes, files, notes: result.notes });
 }
 

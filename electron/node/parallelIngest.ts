@@ -2,11 +2,13 @@ import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { mergeResults, partition } from "../../shared/ingest/merge";
 import { ingest, type IngestResult } from "../../shared/ingest/pipeline";
+import type { NotRead } from "../../shared/ingest/report";
 import { walkPaths, type NodeFileSource } from "./fsSource";
 
 interface Job {
   rankscopeIngest: true;
-  files: { absolutePath: string; path: string; size: number; lastModified: number }[];
+  /** absolutePath arrives as a plain Uint8Array: structured clone does not keep Buffers. */
+  files: { absolutePath: Uint8Array; path: string; size: number; lastModified: number }[];
 }
 
 function transferList(r: IngestResult): ArrayBuffer[] {
@@ -37,7 +39,7 @@ export async function ingestPaths(
   paths: string[],
   workerUrl: URL,
   threads = availableParallelism(),
-): Promise<IngestResult & { problems: { path: string; message: string }[] }> {
+): Promise<IngestResult & { problems: NotRead[] }> {
   const { sources, problems } = await walkPaths(paths);
   const groups = partition(sources, threads);
   if (groups.length <= 1) return { ...(await ingest(sources)), problems };

@@ -1,82 +1,144 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import path from "node:path";
-import { walkPaths } from "./fsSource";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { KEY_HEADER, KEY_PARAM, type LaunchList } from "../../shared/ipc/webLaunch";
+import { contentSecurityPolicy } from "../security";
+import { NotAFileError, openRegularFile, walkPaths } from "./fsSource";
+import { contentTypeOf, fileUnder } from "./staticPath";
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-  ".json": "application/json",
-  ".map": "application/json",
-};
-
-export interface LaunchFile {
-  path: string;
-  size: number;
-  lastModified: number;
+export interface WebServer {
+  server: Server;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  secret: string;
+  /** The page to open: it carries the secret (`/?k=…`), which the page keeps in memory. */
+  url: string;
 }
 
 /**
  * Web mode's server: the built renderer, plus the files the user named on the command line
- * (`rankscope <path>`), listed at /api/launch and served by index at /api/file/N. Only
- * those files are reachable, and only from this machine (it binds 127.0.0.1).
+ * (`rankscope <path>`), listed at /api/launch and served by index at /api/file/N.
+ *
+ * Who may read them: it binds 127.0.0.1, and answers only requests addressed to itself by
+ * that name (Host 127.0.0.1, localhost or [::1] with its port), so a page on another name
+ * that DNS-rebinds to 127.0.0.1 gets nothing. /api also wants the per-launch secret, which
+ * only the printed URL holds: other local users and other local pages cannot guess it,
+ * and a cross-origin page cannot send the header without a CORS preflight this server
+ * never grants. The app itself (static files, the demo) needs no secret.
  */
-export async function serveWeb(
-  root: string,
-  launchPaths: string[],
-  port = 5173,
-): Promise<{ server: Server; url: string }> {
-  const { sources } = await walkPaths(launchPaths);
-  const files: LaunchFile[] = sources.map((s) => ({
-    path: s.path,
-    size: s.size,
-    lastModified: s.lastModified,
-  }));
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/api/launch") {
-      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-      res.end(JSON.stringify({ files }));
-      return;
+export async function serveWeb(root: string, launchPaths: string[], port = 5173): Promise<WebServer> {
+  const { sources, problems } = await walkPaths(launchPaths);
+  const launch: LaunchList = {
+    files: sources.map((s) => ({ path: s.path, size: s.size, lastModified: s.lastModified })),
+    notRead: problems,
+  };
+  const launchJson = JSON.stringify(launch);
+  const secret = randomBytes(32).toString("base64url");
+  const key = Buffer.from(secret);
+  const csp = contentSecurityPolicy();
+  let hosts = new Set<string>();
+
+  const respond = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("content-security-policy", csp);
+    res.setHeader("referrer-policy", "no-referrer");
+    if (!hosts.has((req.headers.host ?? "").toLowerCase()))
+      return text(res, 421, "this server answers only to 127.0.0.1, localhost and [::1] with its port");
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("allow", "GET, HEAD");
+      return text(res, 405, "only GET and HEAD");
     }
-    const m = /^\/api\/file\/(\d+)$/.exec(url.pathname);
-    if (m) {
-      const abs = sources[Number(m[1])]?.absolutePath;
-      if (!abs) return void notFound(res);
-      res.writeHead(200, {
-        "content-type": "application/octet-stream",
-        "content-length": String((await stat(abs)).size),
-      });
-      createReadStream(abs).pipe(res);
-      return;
+    const raw = req.url ?? "";
+    const pathname = raw.split("?")[0];
+    if (!pathname.startsWith("/") || !decodes(pathname)) return text(res, 400, "malformed URL");
+
+    if (pathname === "/api" || pathname.startsWith("/api/")) {
+      res.setHeader("cache-control", "no-store");
+      const given = Buffer.from(String(req.headers[KEY_HEADER] ?? ""));
+      if (given.length !== key.length || !timingSafeEqual(given, key))
+        return text(res, 403, "the launch secret is missing or wrong: open the URL Rankscope printed");
+      if (pathname === "/api/launch") {
+        res.writeHead(200, { "content-type": "application/json" });
+        return void res.end(launchJson);
+      }
+      const m = /^\/api\/file\/(\d{1,9})$/.exec(pathname);
+      const source = m ? sources[Number(m[1])] : undefined;
+      if (!source) return text(res, 404, "not found");
+      return sendFile(req, res, source.absolutePath, "application/octet-stream", false, (e) =>
+        fileError(res, source.path, e),
+      );
     }
-    const rel = decodeURIComponent(url.pathname === "/" ? "/index.html" : url.pathname);
-    const target = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
-    if (!target.startsWith(path.resolve(root))) return void notFound(res);
-    try {
-      const st = await stat(target);
-      if (!st.isFile()) return void notFound(res);
-      res.writeHead(200, {
-        "content-type": TYPES[path.extname(target)] ?? "application/octet-stream",
-        "content-length": String(st.size),
-      });
-      createReadStream(target).pipe(res);
-    } catch {
-      notFound(res);
-    }
+    const target = fileUnder(root, pathname);
+    if (!target) return text(res, 404, "not found");
+    return sendFile(req, res, target, contentTypeOf(target), true, () => text(res, 404, "not found"));
+  };
+
+  const server = createServer((req, res) => {
+    respond(req, res).catch(() => {
+      if (!res.headersSent) text(res, 500, "internal error");
+      else res.destroy();
+    });
   });
   const bound = await listen(server, port);
-  return { server, url: `http://127.0.0.1:${bound}/` };
+  hosts = new Set([`127.0.0.1:${bound}`, `localhost:${bound}`, `[::1]:${bound}`]);
+  const origin = `http://127.0.0.1:${bound}`;
+  return { server, origin, secret, url: `${origin}/?${KEY_PARAM}=${secret}` };
 }
 
-function notFound(res: import("node:http").ServerResponse): void {
-  res.writeHead(404, { "content-type": "text/plain" });
-  res.end("not found");
+function decodes(s: string): boolean {
+  try {
+    decodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+  res.end(body);
+}
+
+/** Why a listed file cannot be served now, in words the page can put in its file report. */
+function fileError(res: ServerResponse, shown: string, e: unknown): void {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT" || code === "ENOTDIR")
+    return text(res, 410, `${shown} is no longer there (deleted or moved since Rankscope started)`);
+  if (e instanceof NotAFileError || code === "EISDIR" || code === "ELOOP")
+    return text(res, 409, `${shown} is now ${e instanceof NotAFileError ? e.message : "not a file"}`);
+  text(res, 500, `${shown} could not be read (${code ?? "error"})`);
+}
+
+/**
+ * Streams a file if it is (still) a regular file. The length is the size when opened, and
+ * no more is sent: a log that grows meanwhile must not overrun its Content-Length.
+ */
+async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string | Buffer,
+  type: string,
+  followLinks: boolean,
+  onError: (e: unknown) => void,
+): Promise<void> {
+  let opened;
+  try {
+    opened = await openRegularFile(file, followLinks);
+  } catch (e) {
+    return onError(e);
+  }
+  const { fh, st } = opened;
+  res.writeHead(200, { "content-type": type, "content-length": String(st.size) });
+  if (req.method === "HEAD" || st.size === 0) {
+    await fh.close();
+    return void res.end();
+  }
+  try {
+    await pipeline(fh.createReadStream({ start: 0, end: st.size - 1 }), res);
+  } catch {
+    // The file failed mid-read or the page went away: the response cannot be fixed now.
+    res.destroy();
+  }
 }
 
 function listen(server: Server, port: number): Promise<number> {

@@ -60,3 +60,26 @@ export class FileReportBuilder {
     };
   }
 }
+
+/**
+ * Something a folder walk found but did not read: an error when it could not (permissions,
+ * a vanished folder), a warning when it chose not to (`skipped`: a FIFO, a device, a link
+ * leaving the folders the user gave, a link loop).
+ */
+export interface NotRead {
+  path: string;
+  message: string;
+  skipped?: boolean;
+}
+
+/** The file report the user sees for something the walk did not read. */
+export function notReadReport(n: NotRead): FileReport {
+  return {
+    path: n.path,
+    format: "unknown",
+    bytes: 0,
+    records: 0,
+    errors: n.skipped ? [] : [{ message: n.message }],
+    warnings: n.skipped ? [n.message] : [],
+  };
+}

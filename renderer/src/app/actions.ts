@@ -1,7 +1,8 @@
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import type { FileReport } from "../../../shared/model/types";
 import * as datasets from "../db/datasets";
-import { CancelledError, type IngestHandle, type IngestListeners } from "../host/host";
+import { notReadReport, type NotRead } from "../../../shared/ingest/report";
+import { CancelledError, withNotRead, type IngestHandle, type IngestListeners } from "../host/host";
 import { host } from "../host";
 import type { PickedFile } from "../ingest/dropWalk";
 import { fitView } from "../view/timeScale";
@@ -85,15 +86,24 @@ function nameFor(files: PickedFile[]): string {
   return `${tops.slice(0, 2).join(", ")}${tops.length > 2 ? ` +${tops.length - 2}` : ""}`;
 }
 
-export function importFiles(files: PickedFile[]): Promise<void> {
+/** Nothing readable was found: say so, with a report for each thing that was not read. */
+function nothingToImport(notRead: readonly NotRead[], message: string): void {
+  useApp
+    .getState()
+    .setIngest({ status: "error", progress: null, reports: notRead.map(notReadReport), message });
+}
+
+export function importFiles(files: PickedFile[], notRead: readonly NotRead[] = []): Promise<void> {
   if (!files.length) {
-    useApp.getState().setIngest({ status: "error", message: "Nothing to import: the drop held no files." });
+    nothingToImport(notRead, "Nothing to import: the drop held no files Rankscope could read.");
     return Promise.resolve();
   }
   const fp = datasets.fingerprint(
     files.map((f) => ({ path: f.path, size: f.file.size, lastModified: f.file.lastModified })),
   );
-  return runImport(nameFor(files), fp, () => host.ingestFiles(files, listeners()));
+  return runImport(nameFor(files), fp, () =>
+    withNotRead(notRead, listeners(), (l) => host.ingestFiles(files, l)),
+  );
 }
 
 export function importPaths(paths: string[]): Promise<void> {
@@ -104,21 +114,25 @@ export function importPaths(paths: string[]): Promise<void> {
 
 /** Files the web-mode launcher was started with (`rankscope <path>`), if any. */
 export async function importServedFiles(): Promise<boolean> {
-  if (!host.ingestRemote) return false;
-  let files: { path: string; size: number; lastModified: number }[] = [];
+  if (!host.servedFiles || !host.ingestRemote) return false;
+  let served: Awaited<ReturnType<NonNullable<typeof host.servedFiles>>>;
   try {
-    const res = await fetch("./api/launch", { cache: "no-store" });
-    if (res.ok && (res.headers.get("content-type") ?? "").includes("json"))
-      files = ((await res.json()) as { files: typeof files }).files;
+    served = await host.servedFiles();
   } catch {
     return false;
   }
-  if (!files.length) return false;
-  // Absolute: the worker resolves relative URLs against its own script, not the page.
-  const remote = files.map((f, i) => ({ ...f, url: new URL(`api/file/${i}`, location.href).href }));
+  const { files, notRead } = served;
+  if (!files.length) {
+    if (!notRead.length) return false;
+    nothingToImport(
+      notRead,
+      "Nothing to import: Rankscope could read none of the files it was started with.",
+    );
+    return true;
+  }
   const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
   await runImport(tops.join(", "), datasets.fingerprint(files), () =>
-    host.ingestRemote!(remote, listeners()),
+    withNotRead(notRead, listeners(), (l) => host.ingestRemote!(files, l)),
   );
   return true;
 }

@@ -1,6 +1,5 @@
 import { useEffect, useState } from "react";
 import { importFiles, importPaths } from "../app/actions";
-import { useApp } from "../app/store";
 import { host } from "../host";
 import { filesFromDataTransfer } from "../ingest/dropWalk";
 
@@ -35,12 +34,8 @@ export function DropTarget() {
           .filter(Boolean);
         if (paths.length) return void importPaths(paths);
       }
-      const { files, problems } = await filesFromDataTransfer(dt);
-      await importFiles(files);
-      if (problems.length) {
-        const s = useApp.getState();
-        s.setIngest({ message: `Some dropped items could not be read: ${problems.join("; ")}` });
-      }
+      const { files, notRead } = await filesFromDataTransfer(dt);
+      await importFiles(files, notRead);
     };
     window.addEventListener("dragenter", enter);
     window.addEventListener("dragleave", leave);

@@ -1,4 +1,5 @@
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
+import { notReadReport, type NotRead } from "../../../shared/ingest/report";
 import type { FileReport } from "../../../shared/model/types";
 import type { PickedFile } from "../ingest/dropWalk";
 import type { IngestOutcome, RemoteFile } from "../ingest/protocol";
@@ -28,7 +29,8 @@ export interface Host {
   kind: "web" | "electron";
   ingestFiles(files: PickedFile[], listeners: IngestListeners): IngestHandle;
   ingestDemo(listeners: IngestListeners): IngestHandle;
-  /** Web mode: files the launcher serves (`rankscope <path>` without Electron). */
+  /** Web mode: what the launcher serves (`rankscope <path>` without Electron), if anything. */
+  servedFiles?(): Promise<{ files: RemoteFile[]; notRead: NotRead[] }>;
   ingestRemote?(files: RemoteFile[], listeners: IngestListeners): IngestHandle;
   /** Paths from the command line (Electron) or none. */
   launchPaths(): Promise<string[]>;
@@ -38,4 +40,24 @@ export interface Host {
   saveJson(text: string, name: string): Promise<string | null>;
   copyPng(data: Uint8Array): Promise<void>;
   onMenu(event: "open-folder" | "export-png", run: () => void): () => void;
+}
+
+/**
+ * Starts an ingest whose walk left some things unread (a dropped folder that could not be
+ * listed, files the web-mode server skipped): they become file reports, shown at once and
+ * kept with the dataset like every other file's, as the CLI and Electron report them.
+ */
+export function withNotRead(
+  notRead: readonly NotRead[],
+  listeners: IngestListeners,
+  start: (listeners: IngestListeners) => IngestHandle,
+): IngestHandle {
+  const reports = notRead.map(notReadReport);
+  reports.forEach((r) => listeners.onFile(r));
+  const handle = start(listeners);
+  if (!reports.length) return handle;
+  return {
+    result: handle.result.then((o) => ({ ...o, files: [...reports, ...o.files] })),
+    cancel: () => handle.cancel(),
+  };
 }

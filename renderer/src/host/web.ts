@@ -1,5 +1,6 @@
+import { KEY_HEADER, KEY_PARAM, type LaunchList } from "../../../shared/ipc/webLaunch";
 import type { PickedFile } from "../ingest/dropWalk";
-import type { FromWorker, ToWorker } from "../ingest/protocol";
+import type { FromWorker, RemoteFile, ToWorker } from "../ingest/protocol";
 import { CancelledError, type Host, type IngestHandle, type IngestListeners } from "./host";
 
 function runWorker(msg: ToWorker, listeners: IngestListeners): IngestHandle {
@@ -46,10 +47,57 @@ function download(data: BlobPart, type: string, name: string): string {
   return name;
 }
 
+const KEY_STORE = "rankscope:launch-key";
+
+/**
+ * The secret web mode's server printed in the page's URL (`/?k=…`), wanted on its /api.
+ * It is taken out of the address bar at once (history, screenshots, a shared link) and
+ * kept in sessionStorage, so a reload of this tab still has it and no other tab or site does.
+ */
+function launchKey(): string | null {
+  if (typeof location === "undefined") return null;
+  const params = new URLSearchParams(location.search);
+  const given = params.get(KEY_PARAM);
+  let stored: string | null = given;
+  try {
+    if (given) sessionStorage.setItem(KEY_STORE, given);
+    else stored = sessionStorage.getItem(KEY_STORE);
+  } catch {
+    // Storage refused (a locked-down profile): the key still works for this page.
+  }
+  if (given) {
+    params.delete(KEY_PARAM);
+    const query = params.toString().replace(/=(?=&|$)/g, "");
+    history.replaceState(
+      history.state,
+      "",
+      `${location.pathname}${query ? `?${query}` : ""}${location.hash}`,
+    );
+  }
+  return stored;
+}
+
+// Read when the app loads, before anything else looks at the URL.
+const key = launchKey();
+
+async function servedFiles(): Promise<{ files: RemoteFile[]; notRead: LaunchList["notRead"] }> {
+  if (!key) return { files: [], notRead: [] };
+  const headers = { [KEY_HEADER]: key };
+  const res = await fetch("./api/launch", { headers, cache: "no-store" });
+  if (!res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return { files: [], notRead: [] };
+  const list = (await res.json()) as LaunchList;
+  return {
+    // Absolute: the worker resolves relative URLs against its own script, not the page.
+    files: list.files.map((f, i) => ({ ...f, url: new URL(`api/file/${i}`, location.href).href, headers })),
+    notRead: list.notRead ?? [],
+  };
+}
+
 export const webHost: Host = {
   kind: "web",
   ingestFiles: (files: PickedFile[], listeners) => runWorker({ type: "files", files }, listeners),
   ingestDemo: (listeners) => runWorker({ type: "demo" }, listeners),
+  servedFiles,
   ingestRemote: (files, listeners) => runWorker({ type: "remote", files }, listeners),
   launchPaths: async () => [],
   savePng: async (data, name) => download(data as Uint8Array<ArrayBuffer>, "image/png", name),

@@ -1,3 +1,5 @@
+import type { NotRead } from "../../../shared/ingest/report";
+
 /** A dropped or picked file with the path the user will recognise ("run-1/node-a/diag.json"). */
 export interface PickedFile {
   file: File;
@@ -28,8 +30,17 @@ function readAll(dir: EntryLike): Promise<EntryLike[]> {
   });
 }
 
-/** Walks `webkitGetAsEntry()` entries recursively (web mode: dropped folders). */
-export async function walkEntries(entries: EntryLike[], problems: string[]): Promise<PickedFile[]> {
+/**
+ * Walks `webkitGetAsEntry()` entries recursively (web mode: dropped folders).
+ *
+ * Symbolic links need no check here, unlike the Node walk (electron/node/fsSource.ts):
+ * Chromium's file system for dropped folders follows only a link the user dragged itself.
+ * Its DraggedFileUtil (storage/browser/file_system/dragged_file_util.cc, on LocalFileUtil)
+ * hides links when listing a folder (IsHiddenItem) and answers "not found" when one is
+ * opened, so the page never gets an entry for a link inside a dropped folder, nor for what
+ * it points at: only what the user dragged, and what really lies inside it, is reachable.
+ */
+export async function walkEntries(entries: EntryLike[], problems: NotRead[]): Promise<PickedFile[]> {
   const files: PickedFile[] = [];
   const visit = async (entry: EntryLike): Promise<void> => {
     const path = entry.fullPath.replace(/^\//, "") || entry.name;
@@ -38,14 +49,14 @@ export async function walkEntries(entries: EntryLike[], problems: string[]): Pro
         const file = await new Promise<File>((ok, err) => entry.file!(ok, err));
         files.push({ file, path });
       } catch (e) {
-        problems.push(`${path}: ${(e as Error)?.message ?? "could not be read"}`);
+        problems.push({ path, message: (e as Error)?.message || "could not be read" });
       }
     } else if (entry.isDirectory) {
       let children: EntryLike[];
       try {
         children = await readAll(entry);
       } catch (e) {
-        problems.push(`${path}: ${(e as Error)?.message ?? "folder could not be read"}`);
+        problems.push({ path, message: (e as Error)?.message || "the folder could not be listed" });
         return;
       }
       children.sort((a, b) => a.name.localeCompare(b.name));
@@ -59,16 +70,16 @@ export async function walkEntries(entries: EntryLike[], problems: string[]): Pro
 /** Files of a drop: folders walked via entries; plain files (or synthetic drops) as they are. */
 export async function filesFromDataTransfer(
   dt: DataTransfer,
-): Promise<{ files: PickedFile[]; problems: string[] }> {
-  const problems: string[] = [];
+): Promise<{ files: PickedFile[]; notRead: NotRead[] }> {
+  const notRead: NotRead[] = [];
   const entries: EntryLike[] = [];
   for (const item of Array.from(dt.items ?? [])) {
     if (item.kind !== "file") continue;
     const entry = (item as DataTransferItem & { webkitGetAsEntry?(): EntryLike | null }).webkitGetAsEntry?.();
     if (entry) entries.push(entry);
   }
-  if (entries.length) return { files: await walkEntries(entries, problems), problems };
-  return { files: filesFromList(dt.files), problems };
+  if (entries.length) return { files: await walkEntries(entries, notRead), notRead };
+  return { files: filesFromList(dt.files), notRead };
 }
 
 /** Files from an <input type=file webkitdirectory> or a plain FileList. */

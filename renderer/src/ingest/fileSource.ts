@@ -1,4 +1,5 @@
 import type { FileSource } from "../../../shared/ingest/source";
+import type { RemoteFile } from "./protocol";
 
 const CHUNK = 4 << 20;
 
@@ -23,20 +24,34 @@ export function browserFileSource(file: File, path: string): FileSource {
   };
 }
 
+/** Why the server would not give a file, in its own words when it said any. */
+async function refused(res: Response, path: string): Promise<Error> {
+  const why = (await res.text().catch(() => "")).slice(0, 300);
+  return new Error(why ? `could not fetch ${path}: ${why}` : `could not fetch ${path}: HTTP ${res.status}`);
+}
+
 /** A file served by web mode's launcher, streamed over HTTP. */
-export function remoteFileSource(url: string, path: string, size: number, lastModified: number): FileSource {
+export function remoteFileSource(f: RemoteFile): FileSource {
+  const get = async () => {
+    const res = await fetch(f.url, { headers: f.headers, cache: "no-store" });
+    if (!res.ok || !res.body) throw await refused(res, f.path);
+    return res;
+  };
   return {
-    path,
-    size,
-    lastModified,
+    path: f.path,
+    size: f.size,
+    lastModified: f.lastModified,
     async *chunks() {
-      const res = await fetch(url);
-      if (!res.ok || !res.body) throw new Error(`could not fetch ${path}: HTTP ${res.status}`);
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
+      const reader = (await get()).body!.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      } finally {
+        // head() stops early: without this the rest of the file would still download.
+        void reader.cancel().catch(() => {});
       }
     },
     async head(n) {
@@ -57,7 +72,7 @@ export function remoteFileSource(url: string, path: string, size: number, lastMo
       return out;
     },
     async bytes() {
-      return new Uint8Array(await (await fetch(url)).arrayBuffer());
+      return new Uint8Array(await (await get()).arrayBuffer());
     },
   };
 }

@@ -25,7 +25,7 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
             memorySource(`skulk-hang/${f.path}`, f.content, Date.UTC(2026, 3, 24, 22, 1)),
           )
         : msg.type === "remote"
-          ? msg.files.map((f) => remoteFileSource(f.url, f.path, f.size, f.lastModified))
+          ? msg.files.map((f) => remoteFileSource(f))
           : msg.files.map((f) => browserFileSource(f.file, f.path));
     const result = await ingest(sources, {
       onProgress: (progress) => post({ type: "progress", progress }),

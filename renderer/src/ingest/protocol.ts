@@ -9,6 +9,8 @@ export interface RemoteFile {
   path: string;
   size: number;
   lastModified: number;
+  /** Sent with each request for the file (web mode's launch secret). */
+  headers: Record<string, string>;
 }
 
 export type ToWorker =

@@ -2,6 +2,7 @@ import type { MenuItemConstructorOptions } from "electron";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { startApp } from "../../../electron/app";
 import { menuTemplate } from "../../../electron/menu";
+import { windowOptions } from "../../../electron/window";
 import { electron, FakeBrowserWindow, receiveHeaders } from "./electronMock";
 
 vi.mock("electron", async () => (await import("./electronMock")).electron);
@@ -29,6 +30,8 @@ describe("the main window", () => {
       webSecurity: true,
       webviewTag: false,
       preload: "/app/dist/electron/preload.cjs",
+      // Not packaged here (the mock's app.isPackaged is false): a developer's DevTools.
+      devTools: true,
     });
     expect(electron.app.enableSandbox).toHaveBeenCalled();
   });
@@ -45,9 +48,10 @@ describe("the main window", () => {
     });
   });
 
-  it("hardens the window: window.open denied, navigation away blocked", () => {
+  it("hardens the window: window.open denied, navigation away blocked, nothing opened outside", () => {
     expect(win.webContents.openHandler!({ url: "https://evil.example/" })).toEqual({ action: "deny" });
     expect(win.webContents.fire("will-navigate", "https://evil.example/")).toBe(true);
+    expect(electron.shell.openExternal).not.toHaveBeenCalled();
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
   });
 
@@ -84,16 +88,13 @@ describe("the menu", () => {
     expect(command).toHaveBeenCalledWith("menu:export-png");
   });
 
-  it("offers Reload only while developing", () => {
+  it("offers Reload and DevTools only while developing", () => {
     const roles = (isDev: boolean) =>
       items(menuTemplate({ isMac: false, isDev, command: vi.fn(), about: vi.fn() }), "&View").map(
-        (i) => i.role,
+        (i) => i.role ?? i.type,
       );
-    expect(roles(true)).toContain("reload");
-    expect(roles(false)).not.toContain("reload");
-    expect(roles(false)).toEqual(
-      expect.arrayContaining(["toggleDevTools", "zoomIn", "zoomOut", "resetZoom"]),
-    );
+    expect(roles(true)).toEqual(expect.arrayContaining(["reload", "toggleDevTools"]));
+    expect(roles(false)).toEqual(["resetZoom", "zoomIn", "zoomOut", "separator", "togglefullscreen"]);
   });
 
   it("has Help → About, and the macOS application menu on macOS", () => {
@@ -102,5 +103,15 @@ describe("the menu", () => {
     expect(mac[0].role).toBe("appMenu");
     (items(mac, "&Help")[0].click as () => void)();
     expect(about).toHaveBeenCalled();
+  });
+});
+
+describe("a packaged app's window", () => {
+  it("cannot open DevTools at all, by menu or shortcut", () => {
+    expect(windowOptions("/p/preload.cjs", false).webPreferences).toMatchObject({
+      devTools: false,
+      sandbox: true,
+    });
+    expect(windowOptions("/p/preload.cjs", true).webPreferences?.devTools).toBe(true);
   });
 });

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -27,6 +35,9 @@ for (const dir of [given, other, picked, dropped]) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "flight-recorder-rank0.jsonl"), jsonl.content);
 }
+
+// A link inside the granted folder that leads out of it, to a folder the user never gave.
+symlinkSync(other, path.join(given, "other-link"));
 
 const launchPaths: string[] = [];
 const allowlist = new PathAllowlist();
@@ -100,11 +111,16 @@ describe("ingest:start", () => {
     expect(lanes[0].spans.start.length).toBeGreaterThan(0);
 
     const done = events.at(-1)!.payload as EventMap["ingest:done"];
+    // The link out of the folder is listed, as a warning, and not followed.
     expect(done.files.map((f) => [f.path, f.format])).toEqual([
+      ["given/other-link", "unknown"],
       ["given/flight-recorder-rank0.jsonl", "skulk.flight-recorder"],
     ]);
+    expect(done.files[0].warnings).toEqual([
+      `a symbolic link to ${realpathSync(other)}, outside the folders you opened: not followed`,
+    ]);
     const files = events.filter((e) => e.channel === "ingest:file");
-    expect(files).toHaveLength(1);
+    expect(files).toHaveLength(2);
     expect(jobs.running).toBe(0);
   });
 
@@ -122,6 +138,8 @@ describe("ingest:start", () => {
       [other],
       [given, "/etc/passwd"],
       [path.join(given, "..", "other")],
+      [path.join(given, "other-link")],
+      [path.join(given, "other-link", "flight-recorder-rank0.jsonl")],
       ["given"],
       [],
       "/etc",

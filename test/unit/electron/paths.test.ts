@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseLaunchArgs, PathAllowlist } from "../../../electron/paths";
 
 describe("PathAllowlist", () => {
@@ -57,6 +60,42 @@ describe("PathAllowlist", () => {
     const list = new PathAllowlist("linux");
     expect(list.size).toBe(0);
     expect(list.allows("/")).toBe(false);
+  });
+});
+
+describe("PathAllowlist on disk", () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), "rankscope-paths-"));
+  const runs = path.join(tmp, "runs");
+  const secrets = path.join(tmp, "secrets");
+  mkdirSync(path.join(runs, "node-a"), { recursive: true });
+  mkdirSync(secrets);
+  writeFileSync(path.join(runs, "node-a", "diag.json"), "{}");
+  writeFileSync(path.join(secrets, "id_ed25519"), "key");
+  symlinkSync(secrets, path.join(runs, "secrets-link"));
+  symlinkSync(path.join(runs, "node-a"), path.join(runs, "latest"));
+  symlinkSync(runs, path.join(tmp, "runs-link"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("refuses a path whose name is under a granted folder but which leads outside it through a link", () => {
+    const list = new PathAllowlist();
+    list.grant([runs], "drop");
+    const through = path.join(runs, "secrets-link", "id_ed25519");
+    expect(list.allows(through)).toBe(true);
+    expect(list.allowsOnDisk(through)).toBe(false);
+    expect(list.allowsOnDisk(path.join(runs, "secrets-link"))).toBe(false);
+    expect(list.refusedOnDisk([path.join(runs, "node-a"), through])).toEqual([through]);
+  });
+
+  it("allows links that stay inside, paths not there yet, and a granted folder that is itself a link", () => {
+    const list = new PathAllowlist();
+    list.grant([runs], "drop");
+    expect(list.allowsOnDisk(path.join(runs, "latest", "diag.json"))).toBe(true);
+    expect(list.allowsOnDisk(path.join(runs, "node-b", "later.json"))).toBe(true);
+    expect(list.allowsOnDisk(path.join(runs, "secrets-link", "new.json"))).toBe(false);
+    const viaLink = new PathAllowlist();
+    viaLink.grant([path.join(tmp, "runs-link")], "argv");
+    expect(viaLink.allowsOnDisk(path.join(tmp, "runs-link", "node-a", "diag.json"))).toBe(true);
+    expect(viaLink.allowsOnDisk(path.join(tmp, "runs-link", "secrets-link", "id_ed25519"))).toBe(false);
   });
 });
 

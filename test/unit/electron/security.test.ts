@@ -6,7 +6,6 @@ import {
   denyPermissions,
   hardenContents,
   installCsp,
-  isSafeExternalUrl,
 } from "../../../electron/security";
 import { electron, FakeWebContents, receiveHeaders, session } from "./electronMock";
 
@@ -42,7 +41,7 @@ describe("Content-Security-Policy", () => {
   });
 });
 
-describe("app origins and external links", () => {
+describe("app origins", () => {
   it("knows the app's pages from anything else", () => {
     const origins = new AppOrigins(null);
     expect(origins.isApp("app://rankscope/index.html?demo")).toBe(true);
@@ -52,52 +51,36 @@ describe("app origins and external links", () => {
     expect(origins.isApp("not a url")).toBe(false);
     expect(new AppOrigins("http://localhost:5173").isApp("http://localhost:5173/src/main.tsx")).toBe(true);
   });
-
-  it("opens only plain http(s) links, without credentials, in the system browser", () => {
-    expect(isSafeExternalUrl("https://github.com/skulk/docs")).toBe(true);
-    expect(isSafeExternalUrl("http://example.com")).toBe(true);
-    for (const bad of [
-      "file:///etc/passwd",
-      "javascript:alert(1)",
-      "smb://host/share",
-      "ms-msdt:/id",
-      "https://u:p@x.com",
-      "x",
-    ]) {
-      expect(isSafeExternalUrl(bad)).toBe(false);
-    }
-  });
 });
 
 describe("a hardened webContents", () => {
   const setup = () => {
     const contents = new FakeWebContents();
-    const open = vi.fn();
-    hardenContents(contents as never, new AppOrigins(null), open);
-    return { contents, open };
+    hardenContents(contents as never, new AppOrigins(null));
+    return contents;
   };
 
-  it("denies every window.open; safe links go to the system browser instead", () => {
-    const { contents, open } = setup();
-    expect(contents.openHandler!({ url: "https://example.com/" })).toEqual({ action: "deny" });
-    expect(open).toHaveBeenCalledWith("https://example.com/");
-    expect(contents.openHandler!({ url: "file:///etc/passwd" })).toEqual({ action: "deny" });
-    expect(open).toHaveBeenCalledTimes(1);
+  it("denies every window.open and hands nothing to the system browser", () => {
+    const contents = setup();
+    for (const url of ["https://example.com/", "file:///etc/passwd", "ms-msdt:/id", "app://rankscope/x"])
+      expect(contents.openHandler!({ url })).toEqual({ action: "deny" });
+    expect(contents.fire("will-navigate", "https://evil.example/")).toBe(true);
+    expect(electron.shell.openExternal).not.toHaveBeenCalled();
   });
 
   it("blocks navigation away from the app and lets in-app navigation (reload) happen", () => {
-    const { contents, open } = setup();
+    const contents = setup();
     expect(contents.fire("will-navigate", "https://evil.example/")).toBe(true);
-    expect(open).toHaveBeenCalledWith("https://evil.example/");
     expect(contents.fire("will-navigate", "file:///home/ana/.ssh/id_rsa")).toBe(true);
     expect(contents.fire("will-navigate", "app://rankscope/index.html")).toBe(false);
   });
 
-  it("blocks redirects elsewhere without opening anything, and every <webview>", () => {
-    const { contents, open } = setup();
+  it("blocks redirects elsewhere, and every <webview>", () => {
+    const contents = setup();
     expect(contents.fire("will-redirect", "https://evil.example/")).toBe(true);
-    expect(open).not.toHaveBeenCalled();
+    expect(contents.fire("will-redirect", "app://rankscope/index.html")).toBe(false);
     expect(contents.fire("will-attach-webview", {}, {})).toBe(true);
+    expect(electron.shell.openExternal).not.toHaveBeenCalled();
   });
 
   it("denies every permission request and check", () => {
