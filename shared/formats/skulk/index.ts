@@ -45,8 +45,8 @@ export const skulkFlightRecorder: Format = {
   },
 };
 
-/** A cluster bundle: `{"localNodeId": …, "nodes": [` near the top. */
-const looksLikeBundle = (text: string) => hasKeys(text, "localNodeId") && /"nodes"\s*:\s*\[/.test(text);
+/** A cluster bundle: `{"generatedAt": …, "localNodeId": …, "masterNodeId": …, "nodes": …` at the top. */
+const looksLikeBundle = (text: string) => hasKeys(text, "localNodeId") && /"nodes"\s*:/.test(text);
 
 export const skulkNodeDiagnostics: Format = {
   id: "skulk.node-diagnostics",
