@@ -226,3 +226,25 @@ export function nodeDiagnostics(
           fields: { nodeId, warning: w },
         });
 }
+
+/**
+ * A node the saving API could not reach, as a dataset note. The timeline and the bundle
+ * saved in one session both list it: the same node with the same error is said once.
+ */
+export function unreachable(
+  collector: SkulkCollector,
+  ctx: ParseContext,
+  nodeId: string | null,
+  url: string | null,
+  error: string | null,
+  when: string,
+): void {
+  const id = nodeId ?? "?";
+  if (!collector.once(`unreachable\u0000${id}\u0000${error}`)) return;
+  ctx.note({
+    kind: "unreachable-node",
+    message: `node ${id} was unreachable when ${when}${error ? `: ${error}` : ""}`,
+    path: ctx.report.path,
+    fields: { nodeId: id, url, error },
+  });
+}

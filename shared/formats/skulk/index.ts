@@ -9,6 +9,7 @@ import {
   scalarState,
   snapshotTime,
   supervisorRunner,
+  unreachable,
 } from "./diagnostics";
 import { SkulkCollector, type RunnerIdentity } from "./runner";
 
@@ -81,9 +82,11 @@ export const skulkCapture: Format = {
     if (!doc) return;
     const collector = SkulkCollector.of(ctx);
     const nodeId = str(doc.nodeId);
-    const scope = newScope(nodeId, snapshotTime(ctx, doc));
-    if (isObject(doc.nodeDiagnostics))
-      nodeDiagnostics(collector, doc.nodeDiagnostics, { ...scope, where: "nodeDiagnostics." }, ctx);
+    // The runner states were taken with nodeDiagnostics; generatedAt is when the capture
+    // finished, after seconds of process sampling.
+    const inner = isObject(doc.nodeDiagnostics) ? doc.nodeDiagnostics : null;
+    const scope = newScope(nodeId, (inner && snapshotTime(ctx, inner)) ?? snapshotTime(ctx, doc));
+    if (inner) nodeDiagnostics(collector, inner, { ...scope, where: "nodeDiagnostics." }, ctx);
     const runner = isObject(doc.runner)
       ? supervisorRunner(collector, doc.runner, "runner", scope, ctx)
       : null;
@@ -122,12 +125,7 @@ export const skulkClusterDiagnostics: Format = {
         nodeDiagnostics(collector, n.diagnostics, newScope(nodeId, null, `nodes[${i}].diagnostics.`), ctx);
       if (n.ok !== false && isObject(n.diagnostics)) return;
       const error = str(n.error) ?? (n.ok === false ? null : "it returned no diagnostics");
-      ctx.note({
-        kind: "unreachable-node",
-        message: `node ${nodeId ?? "?"} was unreachable when the cluster diagnostics were collected${error ? `: ${error}` : ""}`,
-        path: source.path,
-        fields: { nodeId: nodeId ?? "?", url: str(n.url), error },
-      });
+      unreachable(collector, ctx, nodeId, str(n.url), error, "the cluster diagnostics were collected");
     });
   },
 };
@@ -228,18 +226,10 @@ export const skulkClusterTimeline: Format = {
         collector.entry(raw, 0, identity);
       });
     }
-    if (Array.isArray(doc.unreachableNodes)) {
-      for (const u of doc.unreachableNodes) {
-        if (!isObject(u)) continue;
-        const nodeId = str(u.nodeId) ?? "?";
-        ctx.note({
-          kind: "unreachable-node",
-          message: `node ${nodeId} was unreachable when the timeline was taken${str(u.error) ? `: ${str(u.error)}` : ""}`,
-          path: source.path,
-          fields: { nodeId, url: str(u.url), error: str(u.error) },
-        });
-      }
-    }
+    if (Array.isArray(doc.unreachableNodes))
+      for (const u of doc.unreachableNodes)
+        if (isObject(u))
+          unreachable(collector, ctx, str(u.nodeId), str(u.url), str(u.error), "the timeline was taken");
   },
 };
 
