@@ -117,12 +117,14 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
     ctx.fillStyle = "#e6edf3";
     const node = (info.node && nodes.get(info.node)?.text) || info.label;
     ctx.fillText(node, 8, y + 12);
+    // Measured in the bold face it was drawn in: a long friendly name must not run into the rank.
+    const nodeWidth = ctx.measureText(node).width;
     if (info.rank != null) {
       ctx.fillStyle = "#58a6ff";
       ctx.font = "12px system-ui, sans-serif";
       ctx.fillText(
         `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}`,
-        14 + ctx.measureText(node).width + 8,
+        8 + nodeWidth + 8,
         y + 12,
       );
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEMO_NODES, generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { detectFormat } from "../../../shared/formats";
 import { readHead } from "../../../shared/ingest/pipeline";
 import { memorySource } from "../../../shared/ingest/source";
@@ -185,6 +186,31 @@ describe("Skulk cluster diagnostics bundle", () => {
     ]);
     expect(markers(lane(m, "runner-0"))).toHaveLength(3);
     expect(topSpans(lane(m, "runner-0")).map((s) => s.name)).toEqual(["load_model", "decode_barrier"]);
+  });
+});
+
+describe("the demo's saved responses", () => {
+  it("every Skulk file loads without an error, and the unreachable node is one note", async () => {
+    const m = await ingestFiles(Object.fromEntries(generateSkulkDemo().map((f) => [f.path, f.content])));
+    const skulk = m.files.filter((f) => f.format.startsWith("skulk."));
+    expect(skulk.map((f) => [f.path, f.format, f.errors])).toEqual([
+      ["node-a/diagnostics.json", "skulk.node-diagnostics", []],
+      ["node-b/diagnostics.json", "skulk.node-diagnostics", []],
+      ["node-b/capture-runner-b2.json", "skulk.capture", []],
+      ["cluster/timeline.json", "skulk.cluster-timeline", []],
+      ["cluster/diagnostics.json", "skulk.cluster-diagnostics", []],
+      ["node-a/flight-recorder-rank0.jsonl", "skulk.flight-recorder", []],
+    ]);
+    // The timeline and the bundle both list node C, with the same error.
+    expect(m.notes.map((n) => [n.kind, n.fields?.nodeId])).toEqual([["unreachable-node", DEMO_NODES.c.id]]);
+    expect(m.lanes.map((l) => l.info.nodeName).sort()).toEqual([
+      "Ana's Mac Studio",
+      "Ana's Mac Studio",
+      "Ana's Mac Studio",
+      "Ben's Mac mini",
+      "Ben's Mac mini",
+      "Ben's Mac mini",
+    ]);
   });
 });
 

@@ -163,6 +163,13 @@ describe("node names", () => {
       .traceEvents.filter((e) => e.name === "thread_name")
       .map((e) => (e.args as { name: string }).name);
     expect(threads).toEqual(["Ana's Mac Studio · rank 0", "Ben's MacBook Pro · rank 1", "…CVe2Xo · rank 2"]);
+    // Importing the export keeps the names.
+    const back = await ingestFiles({ "export.json": JSON.stringify(toChromeTrace(m)) });
+    expect(back.lanes.map((l) => [l.info.node, l.info.nodeName])).toEqual([
+      [PEER.a, "Ana's Mac Studio"],
+      [PEER.b, "Ben's MacBook Pro"],
+      [PEER.c, null],
+    ]);
   });
 });
 
