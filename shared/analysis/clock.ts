@@ -21,6 +21,7 @@
  * clamped into them, and bounds that cross mean the offset is not constant (drift) or the
  * "barrier" is not one.
  */
+import { nodeLabels } from "../model/nodeNames";
 import type { LaneData } from "../model/types";
 import { barrierOccurrences, mad, median } from "./barriers";
 
@@ -28,6 +29,8 @@ export type Confidence = "high" | "medium" | "low" | "none";
 
 export interface NodeOffset {
   node: string;
+  /** How the node is shown (friendly name, or a short id that tells it apart): see nodeNames. */
+  label: string;
   /** This node's clock minus the reference's: +35e6 means it reads 35 ms ahead. */
   offsetNs: number;
   /** Barriers the estimate rests on (the fewest along a chain). */
@@ -211,11 +214,16 @@ export function estimateClockOffsets(lanes: LaneData[], options: ClockOptions = 
 
   const { edges, withExits } = collectEdges(lanes);
   const found = chain(edges, nodes, reference);
+  const labels = nodeLabels(lanes.map((l) => l.info));
+  const name = (node: string) => labels.get(node)?.text ?? node;
+  const ref = name(reference);
   const result: NodeOffset[] = nodes.map((node) => {
     const hit = found.get(node);
+    const label = name(node);
     if (node === reference) {
       return {
         node,
+        label,
         offsetNs: 0,
         observations: 0,
         spreadNs: 0,
@@ -228,6 +236,7 @@ export function estimateClockOffsets(lanes: LaneData[], options: ClockOptions = 
     if (!hit) {
       return {
         node,
+        label,
         offsetNs: 0,
         observations: 0,
         spreadNs: 0,
@@ -235,7 +244,7 @@ export function estimateClockOffsets(lanes: LaneData[], options: ClockOptions = 
         confidence: "none",
         via: [],
         reason: withExits.has(node)
-          ? `shares no barrier with ${reference}, directly or through other nodes: left unshifted`
+          ? `shares no barrier with ${ref}, directly or through other nodes: left unshifted`
           : "no completed barrier on this node's lanes: left unshifted",
       };
     }
@@ -245,10 +254,11 @@ export function estimateClockOffsets(lanes: LaneData[], options: ClockOptions = 
     const reason = !est.consistent
       ? "barrier order contradicts one fixed offset (clock drift, or a phase that is not a real barrier)"
       : via.length
-        ? `${basis}, chained through ${via.join(" → ")} (no barrier shared with ${reference})`
-        : `${basis} shared with ${reference}`;
+        ? `${basis}, chained through ${via.map(name).join(" → ")} (no barrier shared with ${ref})`
+        : `${basis} shared with ${ref}`;
     return {
       node,
+      label,
       offsetNs: Math.round(est.offset),
       observations: est.observations,
       spreadNs: Math.round(est.spread),

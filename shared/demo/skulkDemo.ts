@@ -1,39 +1,18 @@
 import { pyIso, rng } from "./random";
+import { DEMO_NODES, savedFiles, type DemoFile, type Runner } from "./skulkSaved";
+
+export { DEMO_NODES, type DemoFile };
 
 /**
  * The demo dataset: what an operator saves from a two-node Skulk cluster whose run hangs.
- * Instance 1 (4 ranks over node-a and node-b) ends with rank 2 stuck in decode_barrier
+ * Instance 1 (4 ranks over nodes A and B) ends with rank 2 stuck in decode_barrier
  * while the other ranks wait for its first token; instance 2's rank-1 runner crashes
- * during prefill. node-b's clock runs 35 ms ahead of node-a's. Saved as node diagnostics
- * per node, a cluster timeline from the master, a capture of the crashed runner, a JSONL
- * flight-recorder dump whose last line was torn, and a README that is not telemetry.
+ * during prefill. Node B's clock runs 35 ms ahead of node A's; node C cannot be reached.
+ * Saved as node diagnostics per node, the cluster diagnostics bundle and a cluster
+ * timeline from the master, a capture of the crashed runner, a JSONL flight-recorder dump
+ * whose last line was torn, and a README that is not telemetry. Node ids are libp2p peer
+ * ids; only the node diagnostics name the nodes.
  */
-
-export interface DemoFile {
-  path: string;
-  content: string;
-}
-
-interface Runner {
-  nodeId: string;
-  runnerId: string;
-  instanceId: string;
-  modelId: string;
-  rank: number;
-  worldSize: number;
-  pid: number;
-  startLayer: number;
-  endLayer: number;
-  nLayers: number;
-  skewUs: number;
-  entries: Record<string, unknown>[];
-  active: number;
-  cache: number;
-  peak: number;
-  phase: string;
-  phaseSince: number;
-  alive: boolean;
-}
 
 const GiB = 1024 ** 3;
 const START_US = Date.UTC(2026, 3, 24, 22, 0, 0) * 1000;
@@ -41,9 +20,12 @@ const START_US = Date.UTC(2026, 3, 24, 22, 0, 0) * 1000;
 export function generateSkulkDemo(seed = 7): DemoFile[] {
   const rand = rng(seed);
   const jitter = (us: number) => Math.round(us * (0.8 + rand() * 0.4));
-  const nodes = { "node-a": 0, "node-b": 35_000 };
+  const A = DEMO_NODES.a.id;
+  const B = DEMO_NODES.b.id;
+  // Node B's wall clock runs 35 ms ahead of node A's: it stamps every instant 35 ms later.
+  const nodes: Record<string, number> = { [A]: 0, [B]: 35_000 };
   const mk = (
-    nodeId: keyof typeof nodes,
+    nodeId: string,
     runnerId: string,
     instanceId: string,
     modelId: string,
@@ -77,14 +59,14 @@ export function generateSkulkDemo(seed = 7): DemoFile[] {
   const gemma = "mlx-community/gemma-4-26b-a4b-it-4bit";
   const qwen = "mlx-community/Qwen3-8B-4bit";
   const inst1 = [
-    mk("node-a", "runner-a0", "instance-1", gemma, 0, 4, 30, 41231),
-    mk("node-a", "runner-a1", "instance-1", gemma, 1, 4, 30, 41232),
-    mk("node-b", "runner-b0", "instance-1", gemma, 2, 4, 30, 52110),
-    mk("node-b", "runner-b1", "instance-1", gemma, 3, 4, 30, 52111),
+    mk(A, "runner-a0", "instance-1", gemma, 0, 4, 30, 41231),
+    mk(A, "runner-a1", "instance-1", gemma, 1, 4, 30, 41232),
+    mk(B, "runner-b0", "instance-1", gemma, 2, 4, 30, 52110),
+    mk(B, "runner-b1", "instance-1", gemma, 3, 4, 30, 52111),
   ];
   const inst2 = [
-    mk("node-a", "runner-a2", "instance-2", qwen, 0, 2, 36, 41290),
-    mk("node-b", "runner-b2", "instance-2", qwen, 1, 2, 36, 52188),
+    mk(A, "runner-a2", "instance-2", qwen, 0, 2, 36, 41290),
+    mk(B, "runner-b2", "instance-2", qwen, 1, 2, 36, 52188),
   ];
 
   const emit = (
@@ -122,7 +104,7 @@ export function generateSkulkDemo(seed = 7): DemoFile[] {
         active: { inBytes: Math.round(r.active) },
         cache: { inBytes: Math.round(r.cache) },
         peak: { inBytes: Math.round(r.peak) },
-        wiredLimit: r.nodeId === "node-a" ? { inBytes: 48 * GiB } : null,
+        wiredLimit: r.nodeId === A ? { inBytes: 48 * GiB } : null,
         source: "mlx.core",
       },
     });
@@ -275,118 +257,17 @@ export function generateSkulkDemo(seed = 7): DemoFile[] {
 
   const all = [...inst1, ...inst2];
   const endUs = t + 45_000_000;
-  const ring = (r: Runner) => r.entries.slice(-128);
-  const milestones = (r: Runner) =>
-    r.entries
-      .filter(
-        (e) =>
-          ["process_started", "runner_ready", "runner_crashed", "exception"].includes(e.event as string) ||
-          ["load_model", "warmup", "connect_group"].includes(e.phase as string),
-      )
-      .slice(0, 32);
-  const runnerView = (r: Runner, localNow: number) => ({
-    runnerId: r.runnerId,
-    deviceRank: r.rank,
-    worldSize: r.worldSize,
-    phase: r.alive ? r.phase : "error",
-    phaseStartedAt: pyIso(r.phaseSince),
-    secondsInPhase: (localNow - r.phaseSince) / 1e6,
-    lastMlxMemory: (r.entries[r.entries.length - 1] as { mlxMemory: unknown }).mlxMemory,
-    flightRecorder: ring(r),
-    milestones: milestones(r),
-  });
-  const files: DemoFile[] = [];
-  for (const nodeId of ["node-a", "node-b"] as const) {
-    const local = endUs + nodes[nodeId];
-    files.push({
-      path: `${nodeId}/diagnostics.json`,
-      content: JSON.stringify(
-        {
-          nodeId,
-          generatedAt: pyIso(local),
-          supervisorRunners: all.filter((r) => r.nodeId === nodeId).map((r) => runnerView(r, local)),
-        },
-        null,
-        2,
-      ),
-    });
-  }
-  const bad = inst2[1];
-  files.push({
-    path: "node-b/capture-runner-b2.json",
-    content: JSON.stringify(
-      {
-        generatedAt: pyIso(endUs + nodes["node-b"]),
-        nodeId: "node-b",
-        nodeDiagnostics: { supervisorRunners: [] },
-        runner: runnerView(bad, endUs + nodes["node-b"]),
-        flightRecorder: ring(bad),
-        mlxMemory: (bad.entries[bad.entries.length - 1] as { mlxMemory: unknown }).mlxMemory,
-        processSamples: [],
-        warnings: ["runner process is not alive; flight recorder is from the last snapshot"],
-      },
-      null,
-      2,
-    ),
-  });
-  const timeline = all
-    .flatMap((r) => ring(r).map((e) => ({ r, e })))
-    .map(({ r, e }) => {
-      const { context: _context, ...rest } = e;
-      void _context;
-      return {
-        at: e.at,
-        nodeId: r.nodeId,
-        runnerId: r.runnerId,
-        deviceRank: r.rank,
-        worldSize: r.worldSize,
-        ...rest,
-      };
-    })
-    .sort((a, b) => String(a.at).localeCompare(String(b.at)));
-  files.push({
-    path: "cluster/timeline.json",
-    content: JSON.stringify(
-      {
-        generatedAt: pyIso(endUs),
-        localNodeId: "node-a",
-        masterNodeId: "node-a",
-        runners: all.map((r) => ({
-          nodeId: r.nodeId,
-          runnerId: r.runnerId,
-          instanceId: r.instanceId,
-          modelId: r.modelId,
-          deviceRank: r.rank,
-          worldSize: r.worldSize,
-          pid: r.pid,
-          processAlive: r.alive,
-          statusKind: r.alive ? "RunnerRunning" : "RunnerFailed",
-          phase: r.alive ? r.phase : "error",
-          phaseDetail: null,
-          secondsInPhase: (endUs + r.skewUs - r.phaseSince) / 1e6,
-          lastProgressAt: String((r.entries[r.entries.length - 1] as { at: string }).at),
-          activeTaskId: r.alive ? "task-6" : null,
-          activeCommandId: r.alive ? "command-6" : null,
-          lastMlxMemory: (r.entries[r.entries.length - 1] as { mlxMemory: unknown }).mlxMemory,
-        })),
-        timeline,
-        unreachableNodes: [
-          { nodeId: "node-c", url: "http://10.0.0.13:52415", error: "ConnectTimeout: timed out after 5.0s" },
-        ],
-      },
-      null,
-      2,
-    ),
-  });
   const dump = inst1[0].entries.slice(-40).map((e) => JSON.stringify(e));
-  files.push({
-    path: "node-a/flight-recorder-rank0.jsonl",
-    content: dump.join("\n") + "\n" + dump[dump.length - 1].slice(0, 57),
-  });
-  files.push({
-    path: "README.txt",
-    content:
-      "Logs saved from the cluster on 2026-04-24 after the hang.\ncurl host:52415/v1/diagnostics/cluster/timeline > cluster/timeline.json\n",
-  });
-  return files;
+  return [
+    ...savedFiles(all, endUs),
+    {
+      path: "node-a/flight-recorder-rank0.jsonl",
+      content: dump.join("\n") + "\n" + dump[dump.length - 1].slice(0, 57),
+    },
+    {
+      path: "README.txt",
+      content:
+        "Logs saved from the cluster on 2026-04-24 after the hang.\ncurl host:52415/v1/diagnostics/cluster/timeline > cluster/timeline.json\n",
+    },
+  ];
 }

@@ -10,6 +10,8 @@ export interface InspectReport {
     group: string;
     source: string;
     node: string | null;
+    /** The node's friendly name or hostname, when a file gave one. */
+    nodeName: string | null;
     rank: number | null;
     worldSize: number | null;
     spans: number;
@@ -78,6 +80,7 @@ export function inspectReport(model: Model): InspectReport {
         group: lane.info.group,
         source: lane.info.source,
         node: lane.info.node ?? null,
+        nodeName: lane.info.nodeName ?? null,
         rank: lane.info.rank ?? null,
         worldSize: lane.info.worldSize ?? null,
         spans: lane.spans.start.length,

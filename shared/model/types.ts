@@ -5,6 +5,7 @@ export type FormatId =
   | "skulk.node-diagnostics"
   | "skulk.capture"
   | "skulk.cluster-timeline"
+  | "skulk.cluster-diagnostics"
   | "chrome-trace"
   | "stormlog.events"
   | "stormlog.sink"
@@ -40,7 +41,10 @@ export interface LaneInfo {
   source: SourceFamily;
   /** Instance, session, job: lanes of one group sit together, ordered by rank. */
   group: string;
+  /** The node's id as the source gives it (a libp2p peer id for Skulk). */
   node?: string | null;
+  /** The node's friendly name or hostname, when any file of the ingest gives one. */
+  nodeName?: string | null;
   rank?: number | null;
   worldSize?: number | null;
   runnerId?: string | null;

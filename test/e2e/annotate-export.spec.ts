@@ -33,9 +33,11 @@ test("pin an instant, write a note, export an annotated PNG of the run", async (
   await firstLate.getByRole("button").click();
   expect(Buffer.compare(axisBefore, await page.locator(".axis-canvas").screenshot())).not.toBe(0);
 
-  // Clocks: node-b's clock runs 35 ms ahead in this data; align, then undo.
+  // Clocks: node B's clock runs 35 ms ahead in this data; align, then undo.
   await page.getByRole("button", { name: "Clocks" }).click();
-  await expect(page.getByTestId("clock-row").filter({ hasText: "node-b" })).toContainText(/\+3[45]\.\d ms/);
+  await expect(page.getByTestId("clock-row").filter({ hasText: "Ben's Mac mini" })).toContainText(
+    /\+3[45]\.\d ms/,
+  );
   await page.getByTestId("align-clocks").click();
   await expect(page.getByTestId("offset-badge")).toHaveCount(3);
   await page.getByTestId("undo-shift").click();

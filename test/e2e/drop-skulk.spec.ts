@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { DEMO_NODES } from "../../shared/demo/skulkDemo";
 import { dropFolder, freshPage, skulkFolder } from "./support";
 
 test("dropping a folder of Skulk diagnostics shows one lane per rank, the hang and the broken file", async ({
@@ -16,7 +17,10 @@ test("dropping a folder of Skulk diagnostics shows one lane per rank, the hang a
   for (const rank of ["rank 0/4", "rank 1/4", "rank 2/4", "rank 3/4", "rank 0/2", "rank 1/2"]) {
     await expect(page.locator(".lane-rank", { hasText: rank })).toHaveCount(1);
   }
-  await expect(page.locator(".lane-header", { hasText: "rank 2/4" })).toContainText("node-b");
+  // Nodes are shown by their friendly names, the peer id kept in the tooltip.
+  const rank2 = page.locator(".lane-header", { hasText: "rank 2/4" });
+  await expect(rank2.locator(".lane-node")).toHaveText("Ben's Mac mini");
+  await expect(rank2).toHaveAttribute("title", new RegExp(`node ${DEMO_NODES.b.id}`));
   await expect(page.locator(".lane-header", { hasText: "rank 0/4" })).toContainText("layers 0–8 of 30");
 
   // The hang: rank 2 is still in decode_barrier at the end of the data.
@@ -31,10 +35,12 @@ test("dropping a folder of Skulk diagnostics shows one lane per rank, the hang a
   await expect(files).toContainText("skulk.cluster-timeline");
   await expect(files).toContainText("skulk.node-diagnostics");
   await expect(files).toContainText("skulk.capture");
+  await expect(files).toContainText("skulk.cluster-diagnostics");
   const broken = page.getByTestId("file-row").filter({ hasText: "broken-timeline.json" });
   await expect(broken.locator(".diag.error")).toContainText(/malformed JSON|JSON/);
   await expect(page.getByTestId("file-row").filter({ hasText: "README.txt" })).toContainText("unknown");
-  await expect(page.getByTestId("dataset-note")).toContainText("node-c");
+  // Node C was unreachable for both the timeline and the bundle: one note.
+  await expect(page.getByTestId("dataset-note")).toContainText(DEMO_NODES.c.id);
   await expect(page.getByTestId("legend")).toContainText("barrier / wait");
 
   await page.screenshot({ path: "test-results/drop-skulk.png" });

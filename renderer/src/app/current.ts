@@ -1,4 +1,5 @@
 import type { LaneLod } from "../../../shared/model/lod";
+import { nodeLabels, type NodeLabel } from "../../../shared/model/nodeNames";
 import type { LaneData, Run } from "../../../shared/model/types";
 import { buildLaneView, memoryMax, type LaneView } from "../view/laneView";
 import { axisClock, scopeLanes, type AxisClock, type RunScope, type Scoped } from "../view/runs";
@@ -15,11 +16,14 @@ export interface CurrentData {
   zero: number;
   /** Compared lanes' run tags, by lane id. */
   prefix: Map<string, string> | null;
+  /** How each node is shown, decided over every lane (short ids must differ from all others). */
+  nodes: Map<string, NodeLabel>;
 }
 
 let all: LaneView[] = [];
 let memMax = 0;
-let current: CurrentData = { lanes: [], memMax: 0, zero: 0, prefix: null };
+let nodes = new Map<string, NodeLabel>();
+let current: CurrentData = { lanes: [], memMax: 0, zero: 0, prefix: null, nodes };
 
 /** The dataset's lanes, placed on an axis counting from `axisOriginSec` (the dataset's origin). */
 export function setCurrentLanes(
@@ -37,14 +41,15 @@ export function setCurrentLanes(
 export function setCurrentViews(views: LaneView[], max: number): CurrentData {
   all = views;
   memMax = max;
-  current = { lanes: views, memMax, zero: 0, prefix: null };
+  nodes = nodeLabels(views.map((v) => v.data.info));
+  current = { lanes: views, memMax, zero: 0, prefix: null, nodes };
   return current;
 }
 
 /** Shows one scope of the dataset (see view/runs.ts) and returns its bounds. */
 export function scopeCurrent(runs: Run[], axisOriginSec: number, scope: RunScope): Scoped {
   const scoped = scopeLanes(all, runs, axisOriginSec, scope);
-  current = { lanes: scoped.lanes, memMax, zero: scoped.zero, prefix: scoped.prefix };
+  current = { lanes: scoped.lanes, memMax, zero: scoped.zero, prefix: scoped.prefix, nodes };
   return scoped;
 }
 

@@ -1,3 +1,4 @@
+import { nodeLabels } from "../../../shared/model/nodeNames";
 import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import type { AnnotationRow, DatasetRow } from "../db/db";
@@ -113,6 +114,7 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
 
   // Lane headers, as on screen.
   const top = CAPTION + LEGEND + AXIS;
+  const nodes = nodeLabels(o.lanes.map((l) => l.data.info));
   ctx.fillStyle = "#1b2128";
   ctx.fillRect(0, top, HEADER, lanesHeight);
   for (const r of rows) {
@@ -128,14 +130,16 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
     const info = o.lanes[r.lane].data.info;
     ctx.font = "bold 12px system-ui, sans-serif";
     ctx.fillStyle = "#e6edf3";
-    const node = info.node ?? info.label;
+    const node = (info.node && nodes.get(info.node)?.text) || info.label;
     ctx.fillText(node, 8, y + 12);
+    // Measured in the bold face it was drawn in: a long friendly name must not run into the rank.
+    const nodeWidth = ctx.measureText(node).width;
     if (info.rank != null) {
       ctx.fillStyle = "#58a6ff";
       ctx.font = "12px system-ui, sans-serif";
       ctx.fillText(
         `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}`,
-        14 + ctx.measureText(node).width + 8,
+        8 + nodeWidth + 8,
         y + 12,
       );
     }

@@ -47,9 +47,9 @@ export function Clocks() {
             </thead>
             <tbody>
               {clock.nodes.map((n) => (
-                <tr key={n.node} title={n.reason} data-testid="clock-row">
+                <tr key={n.node} title={`${n.node}\n${n.reason}`} data-testid="clock-row">
                   <td>
-                    {n.node}
+                    {n.label}
                     {n.node === clock.reference ? " (reference)" : ""}
                   </td>
                   <td>

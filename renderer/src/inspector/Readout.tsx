@@ -22,7 +22,9 @@ export function Readout() {
   const rows = useMemo(() => {
     void version;
     if (t === null) return [];
-    return currentData().lanes.map((lane) => {
+    const { lanes, nodes } = currentData();
+    return lanes.map((lane) => {
+      const { node, label, rank } = lane.data.info;
       const local = t - laneShift(lane, shifts);
       const i = phaseAt(lane, local);
       const { spans, strings } = lane.data;
@@ -31,7 +33,8 @@ export function Readout() {
       if (lane.memory.line) mem.push([lane.memory.line.name, counterAt(lane.memory.line, local)]);
       return {
         id: lane.data.info.id,
-        who: `${lane.data.info.node ?? lane.data.info.label}${lane.data.info.rank != null ? ` r${lane.data.info.rank}` : ""}`,
+        who: `${(node && nodes.get(node)?.text) || label}${rank != null ? ` r${rank}` : ""}`,
+        whoTitle: node ?? undefined,
         phase: i >= 0 ? strings[spans.name[i]] : "—",
         inPhase: i >= 0 ? formatDuration(local - spans.start[i]) : "",
         task: (args.taskId as string | undefined) ?? "",
@@ -61,7 +64,7 @@ export function Readout() {
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
-              <td>{r.who}</td>
+              <td title={r.whoTitle}>{r.who}</td>
               <td>{r.phase}</td>
               <td>{r.inPhase}</td>
               <td>

@@ -1,5 +1,6 @@
 import { useRef } from "react";
 import { formatDuration } from "../../../shared/model/time";
+import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import type { LaneView } from "../view/laneView";
 
@@ -54,8 +55,10 @@ export function LaneHeader({
     ? `layers ${info.layers.start}–${info.layers.end} of ${info.layers.total}`
     : null;
   const dead = info.state?.processAlive === false;
+  const node = info.node ? currentData().nodes.get(info.node) : undefined;
   const title = [
     info.label,
+    info.node && `node ${info.node}`,
     info.runnerId && `runner ${info.runnerId}`,
     info.modelId,
     info.pid != null && `pid ${info.pid}`,
@@ -95,7 +98,7 @@ export function LaneHeader({
       }}
     >
       <div className="lane-line1">
-        <span className="lane-node">{info.node ?? info.label}</span>
+        <span className="lane-node">{node?.text ?? info.node ?? info.label}</span>
         {rank && <span className="lane-rank">{rank}</span>}
         {lane.errorCount > 0 && (
           <span className="badge badge-error" title="errors, exceptions and crashes">

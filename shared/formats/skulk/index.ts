@@ -1,119 +1,17 @@
-import type { FileSource } from "../../ingest/source";
-import { readJsonDocument, readJsonRecords } from "../../ingest/records";
-import type { Format, Head, JsonObject, ParseContext } from "../types";
+import { readJsonRecords } from "../../ingest/records";
+import type { Format, Head, JsonObject } from "../types";
 import { firstNonSpace, hasKeys, int, isObject, num, str } from "../types";
-import { identityFromContext, SkulkCollector, type RunnerIdentity } from "./runner";
-
-function readDocument(source: FileSource, ctx: ParseContext): Promise<JsonObject | null> {
-  return readJsonDocument(source, ctx.report, { signal: ctx.signal });
-}
-
-function entries(
-  collector: SkulkCollector,
-  list: unknown,
-  where: string,
-  ctx: ParseContext,
-  identity?: RunnerIdentity | null,
-): void {
-  if (list == null) return;
-  if (!Array.isArray(list)) {
-    ctx.report.error(undefined, `"${where}" is not a list`);
-    return;
-  }
-  list.forEach((raw, i) => {
-    const ok = collector.entry(raw, 0, identity ?? (isObject(raw) ? identityFromContext(raw.context) : null));
-    if (!ok) ctx.report.warnOnce(`bad:${where}`, `bad entries are in "${where}" (first at index ${i})`);
-  });
-}
-
-function snapshotTime(ctx: ParseContext, doc: JsonObject): number | null {
-  const at = str(doc.generatedAt);
-  return at === null ? null : SkulkCollector.of(ctx).time.fromIso(at);
-}
-
-/** Runner objects of node diagnostics (`supervisorRunners[]`) and of a capture (`runner`). */
-function supervisorRunner(
-  collector: SkulkCollector,
-  runner: unknown,
-  nodeId: string | null,
-  at: number | null,
-  ctx: ParseContext,
-): void {
-  if (!isObject(runner)) return;
-  const list = [
-    ...(Array.isArray(runner.flightRecorder) ? runner.flightRecorder : []),
-    ...(Array.isArray(runner.milestones) ? runner.milestones : []),
-  ];
-  const fromEntry =
-    list.map((e) => (isObject(e) ? identityFromContext(e.context) : null)).find((x) => x) ?? null;
-  const runnerId = str(runner.runnerId) ?? fromEntry?.runnerId ?? null;
-  if (!runnerId) {
-    ctx.report.error(undefined, "a runner has no runnerId");
-    return;
-  }
-  const identity: RunnerIdentity = {
-    ...fromEntry,
-    runnerId,
-    nodeId: fromEntry?.nodeId ?? str(runner.nodeId) ?? nodeId,
-    rank: int(runner.deviceRank) ?? fromEntry?.rank ?? null,
-    worldSize: int(runner.worldSize) ?? fromEntry?.worldSize ?? null,
-    instanceId: fromEntry?.instanceId ?? str(runner.instanceId),
-    modelId: fromEntry?.modelId ?? str(runner.modelId),
-  };
-  collector.runner(identity);
-  entries(collector, runner.flightRecorder, "flightRecorder", ctx, null);
-  entries(collector, runner.milestones, "milestones", ctx, null);
-  const started = str(runner.phaseStartedAt);
-  const startedAt = started ? collector.time.fromIso(started) : null;
-  const snapAt =
-    at ??
-    (startedAt !== null && num(runner.secondsInPhase) !== null
-      ? startedAt + num(runner.secondsInPhase)! * 1e9
-      : null);
-  if (snapAt !== null) {
-    collector.snapshot(identity, {
-      at: snapAt,
-      phase: str(runner.phase),
-      secondsInPhase: startedAt !== null ? (snapAt - startedAt) / 1e9 : num(runner.secondsInPhase),
-      state: scalarState(runner, [
-        "phase",
-        "secondsInPhase",
-        "processAlive",
-        "statusKind",
-        "phaseDetail",
-        "activeTaskId",
-        "activeCommandId",
-      ]),
-    });
-    const lane = collector.runner(identity).lane;
-    collector.memory(lane, runner.lastMlxMemory, snapAt);
-  }
-}
-
-function scalarState(obj: JsonObject, keys: string[]): Record<string, string | number | boolean | null> {
-  const out: Record<string, string | number | boolean | null> = {};
-  for (const k of keys) {
-    const v = obj[k];
-    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = v;
-  }
-  return out;
-}
-
-function parseNodeDiagnostics(
-  doc: JsonObject,
-  ctx: ParseContext,
-  collector: SkulkCollector,
-  atOverride?: number | null,
-): void {
-  const at = atOverride ?? snapshotTime(ctx, doc);
-  const nodeId = str(doc.nodeId);
-  const runners = doc.supervisorRunners;
-  if (!Array.isArray(runners)) {
-    ctx.report.error(undefined, '"supervisorRunners" is not a list');
-    return;
-  }
-  for (const r of runners) supervisorRunner(collector, r, nodeId, at, ctx);
-}
+import {
+  flightRecorder,
+  newScope,
+  nodeDiagnostics,
+  readDocument,
+  scalarState,
+  snapshotTime,
+  supervisorRunner,
+  unreachable,
+} from "./diagnostics";
+import { SkulkCollector, type RunnerIdentity } from "./runner";
 
 const looksLikeEntry = (text: string) =>
   hasKeys(text, "at", "phase", "event") && (hasKeys(text, "context") || hasKeys(text, "runnerId"));
@@ -148,19 +46,23 @@ export const skulkFlightRecorder: Format = {
   },
 };
 
+/** A cluster bundle: `{"generatedAt": …, "localNodeId": …, "masterNodeId": …, "nodes": …` at the top. */
+const looksLikeBundle = (text: string) => hasKeys(text, "localNodeId") && /"nodes"\s*:/.test(text);
+
 export const skulkNodeDiagnostics: Format = {
   id: "skulk.node-diagnostics",
   family: "skulk",
   detect(head) {
     if (firstNonSpace(head.text) !== "{") return 0;
-    if (hasKeys(head.text, "nodeDiagnostics")) return 0;
-    return hasKeys(head.text, "supervisorRunners") ? 0.95 : 0;
+    if (hasKeys(head.text, "nodeDiagnostics") || looksLikeBundle(head.text)) return 0;
+    if (hasKeys(head.text, "supervisorRunners")) return 0.95;
+    // A long process list can push supervisorRunners past the head; runtime comes first.
+    return hasKeys(head.text, "runtime", "skulkVersion", "isMaster") ? 0.9 : 0;
   },
   async parse(source, ctx) {
     const doc = await readDocument(source, ctx);
     if (!doc) return;
-    const collector = SkulkCollector.of(ctx);
-    parseNodeDiagnostics(doc, ctx, collector);
+    nodeDiagnostics(SkulkCollector.of(ctx), doc, newScope(null, null), ctx);
   },
 };
 
@@ -168,9 +70,10 @@ export const skulkCapture: Format = {
   id: "skulk.capture",
   family: "skulk",
   detect(head) {
-    if (firstNonSpace(head.text) !== "{") return 0;
-    return hasKeys(head.text, "nodeDiagnostics") &&
-      (hasKeys(head.text, "flightRecorder") || hasKeys(head.text, "processSamples"))
+    if (firstNonSpace(head.text) !== "{" || !hasKeys(head.text, "nodeDiagnostics")) return 0;
+    return hasKeys(head.text, "flightRecorder") ||
+      hasKeys(head.text, "processSamples") ||
+      hasKeys(head.text, "nodeId", "generatedAt")
       ? 0.97
       : 0;
   },
@@ -178,28 +81,52 @@ export const skulkCapture: Format = {
     const doc = await readDocument(source, ctx);
     if (!doc) return;
     const collector = SkulkCollector.of(ctx);
-    const at = snapshotTime(ctx, doc);
     const nodeId = str(doc.nodeId);
-    if (isObject(doc.nodeDiagnostics))
-      parseNodeDiagnostics({ nodeId, ...doc.nodeDiagnostics }, ctx, collector, at);
-    if (isObject(doc.runner)) {
-      supervisorRunner(
-        collector,
-        { ...doc.runner, flightRecorder: doc.flightRecorder ?? doc.runner.flightRecorder },
-        nodeId,
-        at,
-        ctx,
-      );
-      const runnerId = str(doc.runner.runnerId);
-      if (runnerId && at !== null)
-        collector.memory(collector.runner({ runnerId, nodeId }).lane, doc.mlxMemory, at);
-    } else {
-      entries(collector, doc.flightRecorder, "flightRecorder", ctx, null);
-    }
+    // The runner states were taken with nodeDiagnostics; generatedAt is when the capture
+    // finished, after seconds of process sampling.
+    const inner = isObject(doc.nodeDiagnostics) ? doc.nodeDiagnostics : null;
+    const scope = newScope(nodeId, (inner && snapshotTime(ctx, inner)) ?? snapshotTime(ctx, doc));
+    if (inner) nodeDiagnostics(collector, inner, { ...scope, where: "nodeDiagnostics." }, ctx);
+    const runner = isObject(doc.runner)
+      ? supervisorRunner(collector, doc.runner, "runner", scope, ctx)
+      : null;
+    flightRecorder(collector, doc.flightRecorder, "flightRecorder", scope, ctx, runner);
+    if (runner && scope.at !== null) collector.memory(collector.runner(runner).lane, doc.mlxMemory, scope.at);
     if (Array.isArray(doc.warnings))
       for (const w of doc.warnings)
         ctx.report.warn(`capture warning: ${typeof w === "string" ? w : JSON.stringify(w)}`);
     processSamples(doc, collector);
+  },
+};
+
+/**
+ * `GET /v1/diagnostics/cluster`: every reachable node's NodeDiagnostics, each read as its
+ * own file would be, and the nodes that could not be reached as dataset notes.
+ */
+export const skulkClusterDiagnostics: Format = {
+  id: "skulk.cluster-diagnostics",
+  family: "skulk",
+  detect(head) {
+    if (firstNonSpace(head.text) !== "{") return 0;
+    return looksLikeBundle(head.text) && !hasKeys(head.text, "timeline") ? 0.98 : 0;
+  },
+  async parse(source, ctx) {
+    const doc = await readDocument(source, ctx);
+    if (!doc) return;
+    const collector = SkulkCollector.of(ctx);
+    if (!Array.isArray(doc.nodes)) {
+      ctx.report.error(undefined, '"nodes" is not a list');
+      return;
+    }
+    doc.nodes.forEach((n, i) => {
+      if (!isObject(n)) return ctx.report.error(undefined, `nodes[${i}] is not a JSON object`);
+      const nodeId = str(n.nodeId);
+      if (isObject(n.diagnostics))
+        nodeDiagnostics(collector, n.diagnostics, newScope(nodeId, null, `nodes[${i}].diagnostics.`), ctx);
+      if (n.ok !== false && isObject(n.diagnostics)) return;
+      const error = str(n.error) ?? (n.ok === false ? null : "it returned no diagnostics");
+      unreachable(collector, ctx, nodeId, str(n.url), error, "the cluster diagnostics were collected");
+    });
   },
 };
 
@@ -299,22 +226,15 @@ export const skulkClusterTimeline: Format = {
         collector.entry(raw, 0, identity);
       });
     }
-    if (Array.isArray(doc.unreachableNodes)) {
-      for (const u of doc.unreachableNodes) {
-        if (!isObject(u)) continue;
-        const nodeId = str(u.nodeId) ?? "?";
-        ctx.note({
-          kind: "unreachable-node",
-          message: `node ${nodeId} was unreachable when the timeline was taken${str(u.error) ? `: ${str(u.error)}` : ""}`,
-          path: source.path,
-          fields: { nodeId, url: str(u.url), error: str(u.error) },
-        });
-      }
-    }
+    if (Array.isArray(doc.unreachableNodes))
+      for (const u of doc.unreachableNodes)
+        if (isObject(u))
+          unreachable(collector, ctx, str(u.nodeId), str(u.url), str(u.error), "the timeline was taken");
   },
 };
 
 export const skulkFormats: Format[] = [
+  skulkClusterDiagnostics,
   skulkClusterTimeline,
   skulkCapture,
   skulkNodeDiagnostics,

@@ -1,8 +1,9 @@
 import type { LaneBuilder, ModelBuilder } from "../../model/builder";
+import { nodeLabels } from "../../model/nodeNames";
 import { SKULK_PHASES } from "../../model/phases";
 import { TimeBase } from "../../model/time";
-import type { LaneInfo, MarkerKindValue, Scalar } from "../../model/types";
-import { MarkerKind, SpanFlag } from "../../model/types";
+import type { LaneInfo } from "../../model/types";
+import { replay, type RunnerSnapshot, type RunnerState } from "./replay";
 import type { FileReportBuilder } from "../../ingest/report";
 import { int, isObject, str, type JsonObject, type ParseContext } from "../types";
 
@@ -20,51 +21,11 @@ export interface RunnerIdentity {
   nLayers?: number | null;
 }
 
-/** A runner's state at the moment a snapshot was taken (node diagnostics, cluster timeline). */
-export interface RunnerSnapshot {
-  at: number;
-  phase: string | null;
-  secondsInPhase: number | null;
-  state: Record<string, Scalar>;
-}
-
-/**
- * One kept entry: only what replay needs. Ranks hold tens of thousands of entries, so
- * nothing here may keep the parsed record alive, and args are built only for the entries
- * that become a span or marker.
- */
-interface Entry {
-  t: number;
-  phase: string;
-  event: string;
-  detail: string | null;
-  attrs: JsonObject | null;
-  taskId: unknown;
-  commandId: unknown;
-  line: number;
-  file: number;
-}
-
-function argsOf(e: Entry): JsonObject {
-  const args: JsonObject = {};
-  if (e.detail !== null) args.detail = e.detail;
-  if (e.attrs) args.attrs = e.attrs;
-  if (e.taskId != null) args.taskId = e.taskId;
-  if (e.commandId != null) args.commandId = e.commandId;
-  args.event = e.event;
-  return args;
-}
-
 /** Ends of pairs carry nothing the begin did not: their attrs need not be kept. */
 const CLOSING = /(?:^exit|_exit|_complete|_end)$/;
 
-interface RunnerState {
-  lane: LaneBuilder;
-  /** Every identity field is known: later entries need not be merged in. */
-  complete: boolean;
-  entries: Entry[];
-  snapshot: RunnerSnapshot | null;
-}
+/** How sure a source is of a node's name: the node's own runtime beats a peer's placement view. */
+export const NameSource = { Hostname: 1, Placement: 2, Runtime: 3 } as const;
 
 const KNOWN_PHASES = new Set<string>(SKULK_PHASES);
 const MLX_COUNTERS: [string, string][] = [
@@ -96,6 +57,12 @@ function laneId(runnerId: string): string {
   return `skulk:${runnerId}`;
 }
 
+const UNKNOWN_GROUP = "skulk:unknown-instance";
+
+function laneLabel(node: string | null, rank: number | null): string {
+  return `${node ?? "?"} · rank ${rank ?? "?"}`;
+}
+
 function laneInfo(id: RunnerIdentity): LaneInfo {
   const node = id.nodeId ?? null;
   const rank = id.rank ?? null;
@@ -105,9 +72,9 @@ function laneInfo(id: RunnerIdentity): LaneInfo {
       : null;
   return {
     id: laneId(id.runnerId),
-    label: `${node ?? "?"} · rank ${rank ?? "?"}`,
+    label: laneLabel(node, rank),
     source: "skulk",
-    group: id.instanceId ? `skulk:${id.instanceId}` : "skulk:unknown-instance",
+    group: id.instanceId ? `skulk:${id.instanceId}` : UNKNOWN_GROUP,
     node,
     rank,
     worldSize: id.worldSize ?? null,
@@ -117,28 +84,6 @@ function laneInfo(id: RunnerIdentity): LaneInfo {
     layers,
     pid: id.pid ?? null,
   };
-}
-
-function markerKind(phase: string, event: string): MarkerKindValue {
-  if (event === "runner_crashed" || /crash/.test(event)) return MarkerKind.Crash;
-  if (event === "exception" || phase === "error") return MarkerKind.Exception;
-  if (/error|fail/.test(event)) return MarkerKind.Error;
-  if (phase.startsWith("cancel") || /cancel/.test(event)) return MarkerKind.Cancel;
-  return MarkerKind.Info;
-}
-
-/** "generator_step_enter" → ["generator_step", "begin"]; sub-spans inside a phase. */
-const subSpanCache = new Map<string, [string, "begin" | "end"] | null>();
-
-function subSpan(event: string): [string, "begin" | "end"] | null {
-  let hit = subSpanCache.get(event);
-  if (hit === undefined) {
-    const m = /^(.+)_(enter|begin|start|exit|complete|end)$/.exec(event);
-    hit = m ? [m[1], m[2] === "enter" || m[2] === "begin" || m[2] === "start" ? "begin" : "end"] : null;
-    // Event names are a small vocabulary; a file of junk names must not grow this forever.
-    if (subSpanCache.size < 10_000) subSpanCache.set(event, hit);
-  }
-  return hit;
 }
 
 /**
@@ -153,6 +98,9 @@ export class SkulkCollector {
   private file = 0;
 
   private readonly names = new Map<string, string>();
+  private readonly nodeNames = new Map<string, { name: string; source: number }>();
+  /** Identities other files' placements give, merged into lanes that exist at the end. */
+  private readonly placements = new Map<string, RunnerIdentity>();
 
   /** Entries of every input are replayed together, so they share one time base. */
   readonly time = new TimeBase();
@@ -180,7 +128,13 @@ export class SkulkCollector {
     if (state?.complete) return state;
     const info = laneInfo(identity);
     if (!state) {
-      state = { lane: this.builder.lane(info, this.time), complete: false, entries: [], snapshot: null };
+      state = {
+        lane: this.builder.lane(info, this.time),
+        complete: false,
+        entries: [],
+        milestones: [],
+        snapshot: null,
+      };
       this.runners.set(info.id, state);
     } else {
       state.lane.mergeInfo(info);
@@ -253,6 +207,57 @@ export class SkulkCollector {
     }
   }
 
+  /**
+   * One `RunnerLifecycleMilestone` ({at, name, detail}) of a known runner. Returns false,
+   * with an error naming `where`, when it has no usable time or name.
+   */
+  milestone(identity: RunnerIdentity, raw: unknown, where: string): boolean {
+    const at = isObject(raw) ? str(raw.at) : null;
+    const name = isObject(raw) ? str(raw.name) : null;
+    const t = at === null ? null : this.time.fromIso(at);
+    if (!isObject(raw) || t === null || !name) {
+      const why = !isObject(raw)
+        ? "is not a JSON object"
+        : t === null
+          ? 'has no valid "at"'
+          : 'has no "name"';
+      this.report.error(undefined, `${where} ${why}`);
+      return false;
+    }
+    this.report.records++;
+    this.runner(identity).milestones.push({
+      t,
+      name: this.intern(name),
+      detail: str(raw.detail),
+      file: this.file,
+    });
+    return true;
+  }
+
+  private readonly said = new Set<string>();
+
+  /** True the first time `key` is seen in this ingest (dataset notes that files repeat). */
+  once(key: string): boolean {
+    if (this.said.has(key)) return false;
+    this.said.add(key);
+    return true;
+  }
+
+  /** A name for a node; a better source replaces a weaker one, else the first name stays. */
+  nameNode(nodeId: string | null, name: unknown, source: number): void {
+    const text = typeof name === "string" ? name.trim() : "";
+    // NodeIdentity's default friendlyName is "Unknown": no name at all.
+    if (!nodeId || !text || text === "Unknown" || text === nodeId) return;
+    const known = this.nodeNames.get(nodeId);
+    if (!known || known.source < source) this.nodeNames.set(nodeId, { name: text, source });
+  }
+
+  /** A runner as a placement describes it (possibly on another node): fills only what lanes lack. */
+  placement(identity: RunnerIdentity): void {
+    const known = this.placements.get(identity.runnerId);
+    this.placements.set(identity.runnerId, { ...identity, ...dropNulls(known ?? {}) });
+  }
+
   snapshot(identity: RunnerIdentity, snap: RunnerSnapshot): void {
     const state = this.runner(identity);
     state.snapshot = snap;
@@ -260,8 +265,34 @@ export class SkulkCollector {
   }
 
   finish(): void {
-    for (const state of this.runners.values()) replay(state);
+    for (const [runnerId, identity] of this.placements) {
+      const state = this.runners.get(laneId(runnerId));
+      if (state) state.lane.mergeInfo(dropNulls(laneInfo(identity)));
+    }
+    // Names are joined here, not as lanes are made: a node diagnostics file read after the
+    // cluster timeline still names the timeline's lanes.
+    for (const state of this.runners.values()) {
+      const info = state.lane.info;
+      info.nodeName = (info.node && this.nodeNames.get(info.node)?.name) || null;
+      // The first file may not have known the instance; a later one did.
+      if (info.instanceId && info.group === UNKNOWN_GROUP) info.group = `skulk:${info.instanceId}`;
+    }
+    const labels = nodeLabels([...this.runners.values()].map((s) => s.lane.info));
+    for (const state of this.runners.values()) {
+      const info = state.lane.info;
+      info.label = laneLabel(
+        info.node ? (labels.get(info.node)?.text ?? info.node) : null,
+        info.rank ?? null,
+      );
+      replay(state);
+    }
   }
+}
+
+function dropNulls<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== null && v !== undefined) out[k as keyof T] = v;
+  return out;
 }
 
 function hasAny(o: JsonObject): boolean {
@@ -273,142 +304,4 @@ function liftedIdentity(raw: JsonObject): RunnerIdentity | null {
   const runnerId = str(raw.runnerId);
   if (!runnerId) return null;
   return { runnerId, nodeId: str(raw.nodeId), rank: int(raw.deviceRank), worldSize: int(raw.worldSize) };
-}
-
-interface Open {
-  name: string;
-  start: number;
-  flags: number;
-  args: JsonObject | null;
-  line: number;
-  file?: number;
-}
-
-/** Sorts by time and drops repeats (milestones and overlapping saves repeat entries). */
-function dedupe(entries: Entry[]): Entry[] {
-  entries.sort((a, b) => a.t - b.t);
-  const out: Entry[] = [];
-  let runStart = 0;
-  for (const e of entries) {
-    if (out.length && out[out.length - 1].t !== e.t) runStart = out.length;
-    let dup = false;
-    for (let j = runStart; j < out.length; j++) {
-      const o = out[j];
-      if (o.phase === e.phase && o.event === e.event && o.detail === e.detail) {
-        dup = true;
-        break;
-      }
-    }
-    if (!dup) out.push(e);
-  }
-  return out;
-}
-
-function replay(state: RunnerState): void {
-  const { lane, snapshot } = state;
-  const entries = dedupe(state.entries);
-  state.entries = [];
-  let phase: Open | null = null;
-  const subs = new Map<string, Open>();
-  const first = entries.length ? entries[0].t : (snapshot?.at ?? 0);
-  let last = first;
-
-  const closeSubs = (t: number, flags = 0) => {
-    for (const s of subs.values()) lane.span({ ...s, end: t, depth: 1, flags: s.flags | flags });
-    subs.clear();
-  };
-  const closePhase = (t: number) => {
-    if (!phase) return;
-    closeSubs(t);
-    lane.span({ ...phase, end: t });
-    phase = null;
-  };
-
-  for (const e of entries) {
-    last = e.t;
-    if (e.event === "enter") {
-      closePhase(e.t);
-      phase = { name: e.phase, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file };
-      continue;
-    }
-    if (e.event === "exit") {
-      if (phase && phase.name === e.phase) {
-        closePhase(e.t);
-      } else if (phase) {
-        closePhase(e.t);
-      } else {
-        // A full ring buffer lost this phase's enter: it began before the history we have.
-        lane.span({
-          name: e.phase,
-          start: first,
-          end: e.t,
-          flags: SpanFlag.TruncatedStart,
-          args: argsOf(e),
-          line: e.line,
-          file: e.file,
-        });
-      }
-      continue;
-    }
-    if (!phase || phase.name !== e.phase) {
-      closePhase(e.t);
-      phase = {
-        name: e.phase,
-        start: e.t,
-        flags: SpanFlag.Inferred,
-        args: argsOf(e),
-        line: e.line,
-        file: e.file,
-      };
-    }
-    const sub = subSpan(e.event);
-    if (sub) {
-      const [stem, edge] = sub;
-      if (edge === "begin") {
-        subs.set(stem, { name: stem, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file });
-      } else {
-        const open = subs.get(stem);
-        if (open) {
-          lane.span({ ...open, end: e.t, depth: 1 });
-          subs.delete(stem);
-        }
-      }
-      continue;
-    }
-    lane.marker({
-      t: e.t,
-      name: e.event,
-      kind: markerKind(e.phase, e.event),
-      args: argsOf(e),
-      line: e.line,
-      file: e.file,
-    });
-  }
-
-  // The snapshot says where the runner was when the file was saved.
-  let end = last;
-  if (snapshot) {
-    end = Math.max(end, snapshot.at);
-    if (snapshot.phase && snapshot.secondsInPhase !== null) {
-      const since = snapshot.at - snapshot.secondsInPhase * 1e9;
-      const current = phase as Open | null;
-      if (!current || current.name !== snapshot.phase) {
-        if (current) closePhase(Math.max(current.start, Math.min(since, end)));
-        phase = { name: snapshot.phase, start: since, flags: SpanFlag.Inferred, args: null, line: 0 };
-      }
-    }
-    if (snapshot.state.processAlive === false) {
-      lane.marker({
-        t: snapshot.at,
-        name: "process_not_alive",
-        kind: MarkerKind.Crash,
-        args: { statusKind: snapshot.state.statusKind ?? null },
-      });
-    }
-  }
-  const open = phase as Open | null;
-  if (open) {
-    closeSubs(end, SpanFlag.Open);
-    lane.span({ ...open, end, flags: open.flags | SpanFlag.Open });
-  }
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { estimateClockOffsets, type ClockEstimate, type NodeOffset } from "../../../shared/analysis/clock";
-import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
+import { DEMO_NODES, generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { ModelBuilder } from "../../../shared/model/builder";
 import { ingestFiles } from "../helpers";
 import { errorOf, laneIdOf, syntheticLanes } from "./synthetic";
@@ -166,12 +166,14 @@ describe("clock offsets from barrier exits", () => {
     expect(node(est, "node-b").reason).toMatch(/drift/);
   });
 
-  it("finds node-b's clock 35 ms ahead of node-a's in the demo", async () => {
+  it("finds node B's clock 35 ms ahead of node A's in the demo, and names them", async () => {
     const files = Object.fromEntries(generateSkulkDemo().map((f) => [f.path, f.content]));
     const model = await ingestFiles(files);
     const est = estimateClockOffsets(model.lanes);
-    expect(est.reference).toBe("node-a");
-    const b = node(est, "node-b");
+    expect(est.reference).toBe(DEMO_NODES.a.id);
+    const b = node(est, DEMO_NODES.b.id);
+    expect(b.label).toBe("Ben's Mac mini");
+    expect(b.reason).toMatch(/shared with Ana's Mac Studio$/);
     // The demo's exits are one instant to the microsecond; the bounds hold the truth too.
     expect(Math.abs(b.offsetNs - 35e6)).toBeLessThanOrEqual(1e3);
     expect(b.observations).toBeGreaterThanOrEqual(2);
@@ -179,7 +181,7 @@ describe("clock offsets from barrier exits", () => {
     expect(b.boundsNs![1]).toBeGreaterThanOrEqual(35e6);
     expect(["high", "medium"]).toContain(b.confidence);
     for (const lane of model.lanes)
-      expect(est.perLane.get(lane.info.id)).toBe(lane.info.node === "node-b" ? -b.offsetNs : 0);
+      expect(est.perLane.get(lane.info.id)).toBe(lane.info.node === DEMO_NODES.b.id ? -b.offsetNs : 0);
   });
 
   it("property: every node's estimate lies within the jitter for random skews and jitters", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { estimateClockOffsets } from "../../../shared/analysis/clock";
 import { hangs, stragglers } from "../../../shared/analysis/stragglers";
-import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
+import { DEMO_NODES, generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { ModelBuilder } from "../../../shared/model/builder";
 import { SpanFlag } from "../../../shared/model/types";
 import { ingestFiles } from "../helpers";
@@ -83,7 +83,13 @@ describe("hangs", () => {
     const model = await demo();
     const found = hangs(model.lanes);
     const rank2 = found.find((h) => h.group === "skulk:instance-1" && h.rank === 2);
-    expect(rank2).toMatchObject({ phase: "decode_barrier", family: "barrier", node: "node-b", alive: true });
+    expect(rank2).toMatchObject({
+      phase: "decode_barrier",
+      family: "barrier",
+      node: DEMO_NODES.b.id,
+      label: "Ben's Mac mini · rank 2",
+      alive: true,
+    });
     // It entered 1.2 s after its peers began waiting for the first token, ~45 s before the save.
     expect(rank2!.durationNs).toBeGreaterThan(40e9);
     const lane = model.lanes.find((l) => l.info.id === rank2!.laneId)!;

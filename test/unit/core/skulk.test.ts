@@ -139,7 +139,7 @@ describe("Skulk shapes", () => {
     expect(m.files[0].records).toBe(run.length - 1);
   });
 
-  it("node diagnostics: flight recorder and milestones overlap without duplicates", async () => {
+  it("node diagnostics: the supervisor's state opens the current phase; milestones are points", async () => {
     const doc = {
       nodeId: "node-a",
       supervisorRunners: [
@@ -152,14 +152,28 @@ describe("Skulk shapes", () => {
           secondsInPhase: 30,
           lastMlxMemory: mem("2026-04-24T22:04:23+00:00", 5),
           flightRecorder: run.slice(2),
-          milestones: run.slice(0, 4),
+          milestones: [
+            { at: "2026-04-24T22:03:50+00:00", name: "phase:load_model", detail: null },
+            {
+              at: "2026-04-24T22:03:51.000002+00:00",
+              name: "phase:prefill_barrier",
+              detail: "prefill_mx_barrier",
+            },
+          ],
         },
       ],
     };
     const m = await ingestFiles({ "node.json": JSON.stringify(doc) });
-    expect(m.files[0].format).toBe("skulk.node-diagnostics");
+    expect(m.files[0]).toMatchObject({ format: "skulk.node-diagnostics", errors: [], records: 8 });
     const s = spans(m.lanes[0]).filter((x) => x.depth === 0);
     expect(s.filter((x) => x.name === "prefill_barrier")).toHaveLength(1);
+    // Milestones do not open phases: load_model's span is not there, only its point.
+    expect(s.map((x) => x.name)).not.toContain("load_model");
+    const points = markers(m.lanes[0]).filter((x) => x.name.startsWith("phase:"));
+    expect(points.map((x) => [x.name, x.kind])).toEqual([
+      ["phase:load_model", MarkerKind.Info],
+      ["phase:prefill_barrier", MarkerKind.Info],
+    ]);
     // Still in decode_barrier 30 s after it entered, as the runner's state says.
     const open = s[s.length - 1];
     expect(open.name).toBe("decode_barrier");

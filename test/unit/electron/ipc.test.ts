@@ -13,7 +13,7 @@ import { Worker } from "node:worker_threads";
 import { build } from "esbuild";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
+import { DEMO_NODES, generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import type { EventMap } from "../../../shared/ipc/contract";
 import { registerHandlers } from "../../../electron/handlers";
 import { IngestJobs, type WorkerLike } from "../../../electron/ingestJobs";
@@ -105,7 +105,8 @@ describe("ingest:start", () => {
 
     const lanes = events.flatMap((e) => (e.channel === "ingest:lanes" ? e.payload.lanes : []));
     expect(lanes).toHaveLength(1);
-    expect(lanes[0].info).toMatchObject({ node: "node-a", rank: 0, worldSize: 4 });
+    // The flight-recorder dump alone gives the node's id but not its name.
+    expect(lanes[0].info).toMatchObject({ node: DEMO_NODES.a.id, nodeName: null, rank: 0, worldSize: 4 });
     // Typed arrays arrive as typed arrays (structured clone), not as JSON objects.
     expect(lanes[0].spans.start).toBeInstanceOf(Float64Array);
     expect(lanes[0].spans.start.length).toBeGreaterThan(0);
