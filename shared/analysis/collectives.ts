@@ -130,14 +130,16 @@ function laneItems(lane: LaneData): Item[] {
 /**
  * Every collective that ranks of one job met, as occurrences barrier analysis reads like
  * Skulk's `*_barrier` phases. A rank's CPU threads (and its GPU streams) count as one
- * participant; lanes without a rank are each their own.
+ * participant. Lanes without a rank are left out: two threads of one process calling
+ * collectives are not two ranks meeting.
  */
 export function collectiveOccurrences(lanes: LaneData[]): BarrierOccurrence[] {
   const participants = new Map<string, Item[]>();
   for (const lane of lanes) {
+    if (lane.info.rank == null) continue;
     const items = laneItems(lane);
     if (!items.length) continue;
-    const who = `${lane.info.group}\u0000${lane.info.rank ?? `lane:${lane.info.id}`}`;
+    const who = `${lane.info.group}\u0000${lane.info.rank}`;
     const list = participants.get(who);
     if (list) list.push(...items);
     else participants.set(who, items);

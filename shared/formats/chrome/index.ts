@@ -21,7 +21,12 @@ function genericLane(reader: TraceReader, path: string, t: Thread): Partial<Lane
   const rank = hint && typeof hint.rank === "number" ? hint.rank : null;
   const node = hint ? str(hint.node_id) : null;
   const label =
-    reader.threadNames.get(t.key) ?? (node && rank !== null ? `${node} · rank ${rank}` : `thread ${t.tid}`);
+    reader.threadNames.get(t.key) ??
+    (node && rank !== null
+      ? `${node} · rank ${rank}`
+      : t.tid
+        ? `thread ${t.tid}`
+        : `process ${t.pid || "(none)"}`);
   const pname = reader.processNames.get(t.pid);
   const m = rank === null ? /rank\s*(\d+)/i.exec(label) : null;
   return {
@@ -54,7 +59,9 @@ function anchorOffset(
     return time.fromNs(started) - reader.min;
   }
   ctx.report.warn(
-    '"ts" is not an epoch time (it counts from boot or from zero): the trace starts near 1970-01-01',
+    kineto
+      ? 'no "baseTimeNanoseconds" (the file ends early?): "ts" counts from an unknown start, shown from 1970-01-01'
+      : '"ts" is not an epoch time (it counts from boot or from zero): the trace starts near 1970-01-01',
   );
   return time.fromNs(anchor);
 }
@@ -80,7 +87,7 @@ function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelop
             thread: reader.threadNames.get(t.key) ?? null,
           })
         : genericLane(reader, path, t);
-    const lane = ctx.builder.lane({ id, label: `thread ${t.tid}`, source: "trace", group: "trace", ...info });
+    const lane = ctx.builder.lane({ id, label: id, source: "trace", group: "trace", ...info });
     lanes.push(lane);
     // Depth from nesting: a span inside the one before it is one level deeper.
     t.spans.sort((a, b) => a.start - b.start || b.end - a.end);

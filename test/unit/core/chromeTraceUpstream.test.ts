@@ -188,3 +188,18 @@ describe("PyTorch profiler (Kineto) traces", () => {
     expect(m.files[0].path).toBe("x.json");
   });
 });
+
+describe("a damaged PyTorch trace", () => {
+  it("the rank-34 trace cut off mid-gzip keeps its rank and every event before the cut", async () => {
+    const whole = read("kineto/rank-34.Jul_15_10_52_41.1074.pt.trace.json.gz");
+    const m = await ingestFiles({ "rank34.json.gz": whole.subarray(0, Math.floor(whole.length * 0.8)) });
+    const f = m.files[0];
+    expect(f.format).toBe("chrome-trace");
+    expect(f.errors.map((e) => e.message).join()).toMatch(/gzip data is damaged or cut off/);
+    // baseTimeNanoseconds sat at the end: lost with it, and said so.
+    expect(f.warnings.some((w) => /no "baseTimeNanoseconds"/.test(w))).toBe(true);
+    expect(f.records).toBeGreaterThan(0);
+    expect(totalSpans(m)).toBe(f.records);
+    for (const l of m.lanes) expect([l.info.rank, l.info.worldSize]).toEqual([34, 300]);
+  });
+});
