@@ -78,10 +78,6 @@ export class TraceClock {
   anchorNs(baseNs: bigint | null): bigint {
     return (baseNs ?? 0n) + BigInt(this.anchorUs ?? 0) * 1000n;
   }
-
-  get anchorMicros(): number {
-    return this.anchorUs ?? 0;
-  }
 }
 
 /** An exact integer of ns from a number or its text (envelope values are kept as text). */

@@ -113,8 +113,7 @@ function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelop
       for (let i = 0; i < c.t.length; i++) lane.counter(series, origin + c.t[i], c.v[i]);
   }
   if (kineto && kineto.rank !== null && !reader.identities.size) {
-    const anchor =
-      kineto.baseNs !== null ? reader.clock.anchorNs(kineto.baseNs) : reader.clock.anchorNs(null);
+    const anchor = reader.clock.anchorNs(kineto.baseNs);
     const start = anchor + BigInt(Math.round(reader.min));
     const end = anchor + BigInt(Math.round(reader.max));
     KinetoJobs.of(ctx).add(path, kineto.worldSize, start, end, lanes);
