@@ -2,10 +2,13 @@
  * Barrier occurrences: the same barrier (one instance, one barrier phase, one task, n-th
  * time) as seen by every rank that reached it. Clock estimation reads their exits (one real
  * instant on every rank); straggler detection reads their enters (who kept the rest waiting).
+ * Collectives of PyTorch traces are barriers too (see collectives.ts).
  */
+import { PYTORCH_PROFILER } from "../formats/chrome/kineto";
 import { phaseFamily } from "../model/phases";
 import type { LaneData } from "../model/types";
 import { SpanFlag } from "../model/types";
+import { collectiveOccurrences, isCollective } from "./collectives";
 
 /** One rank's stay in one barrier; times are the lane's own (unshifted) offsets. */
 export interface BarrierVisit {
@@ -23,6 +26,11 @@ export interface BarrierOccurrence {
   /** 0 for the first time this lane met (phase, task), 1 for the second, ... */
   occurrence: number;
   visits: BarrierVisit[];
+  /**
+   * Every rank leaves at one real instant (a barrier's release), so exits can calibrate
+   * clocks. False for an NCCL op on the CPU, which returns once the kernel is queued.
+   */
+  exitsTogether: boolean;
 }
 
 /** Depth-0 phases that hold a rank until every rank of its group arrives. */
@@ -58,15 +66,21 @@ function taskIdReader(lane: LaneData): (argsIndex: number) => string | null {
  * Barriers without a task id are matched by order alone, which needs equal histories.
  */
 export function barrierOccurrences(lanes: LaneData[]): BarrierOccurrence[] {
+  return [...phaseOccurrences(lanes), ...collectiveOccurrences(lanes)];
+}
+
+function phaseOccurrences(lanes: LaneData[]): BarrierOccurrence[] {
   const byKey = new Map<string, BarrierOccurrence>();
   for (const lane of lanes) {
+    // A profiler's depth-0 "sync" or "wait" op is not a cross-rank barrier; its collectives are.
+    if (lane.info.state?.profiler === PYTORCH_PROFILER) continue;
     const { spans, strings } = lane;
     const taskOf = taskIdReader(lane);
     const seen = new Map<string, number>();
     for (let i = 0; i < spans.start.length; i++) {
       if (spans.depth[i] !== 0) continue;
       const phase = strings[spans.name[i]];
-      if (!isBarrierPhase(phase)) continue;
+      if (!isBarrierPhase(phase) || isCollective(phase)) continue;
       const taskId = taskOf(spans.args[i]);
       const laneKey = `${phase}\u0000${taskId ?? ""}`;
       const occurrence = seen.get(laneKey) ?? 0;
@@ -74,7 +88,7 @@ export function barrierOccurrences(lanes: LaneData[]): BarrierOccurrence[] {
       const key = `${lane.info.group}\u0000${laneKey}\u0000${occurrence}`;
       let occ = byKey.get(key);
       if (!occ) {
-        occ = { group: lane.info.group, phase, taskId, occurrence, visits: [] };
+        occ = { group: lane.info.group, phase, taskId, occurrence, visits: [], exitsTogether: true };
         byKey.set(key, occ);
       }
       const flags = spans.flags[i];

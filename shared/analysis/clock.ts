@@ -96,6 +96,7 @@ function collectEdges(lanes: LaneData[]): { edges: Map<string, Edge>; withExits:
   const edges = new Map<string, Edge>();
   const withExits = new Set<string>();
   for (const occ of barrierOccurrences(lanes)) {
+    if (!occ.exitsTogether) continue;
     // Per node: its earliest exit (least delayed) and its latest enter (tightest bound).
     const perNode = new Map<string, { exit: number; enter: number }>();
     for (const v of occ.visits) {

@@ -11,6 +11,11 @@ export interface JsonStreamOptions {
   keys: readonly string[];
   /** Envelope values longer than this are skipped (default 4 MiB). */
   maxEnvelopeChars?: number;
+  /**
+   * Envelope keys whose value is kept as its JSON text, unparsed: an integer beyond 2^53
+   * (Kineto's `baseTimeNanoseconds`) would lose digits in JSON.parse.
+   */
+  rawEnvelopeKeys?: readonly string[];
 }
 
 export interface JsonStreamResult {
@@ -235,6 +240,8 @@ export class JsonElementScanner {
       : s.slice(cap.start, endExclusive);
     if (cap.kind === "element") {
       this.onElement(text, cap.line);
+    } else if (this.opts.rawEnvelopeKeys?.includes(cap.key)) {
+      this.envelope[cap.key] = text;
     } else {
       try {
         this.envelope[cap.key] = JSON.parse(text);

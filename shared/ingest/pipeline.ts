@@ -2,6 +2,7 @@ import { ModelBuilder } from "../model/builder";
 import type { DatasetNote, FileReport, LaneData } from "../model/types";
 import { DIRECTORY_FORMATS, detectFormat, FORMATS } from "../formats";
 import type { DirectoryFormat, Format, Head, ParseContext } from "../formats/types";
+import { gzipAware, isGzip } from "./gzip";
 import { FileReportBuilder } from "./report";
 import { baseName, countingSource, dirName, type FileSource } from "./source";
 import { binaryReason, decodeHead, jsonErrorLine } from "./text";
@@ -50,14 +51,15 @@ export async function readHead(source: FileSource): Promise<Head> {
 }
 
 /** Why a file is not telemetry: a warning, or an error with its line when the JSON is broken. */
-function explainUnknown(head: Head, report: FileReportBuilder): void {
+function explainUnknown(head: Head, report: FileReportBuilder, compressed: boolean): void {
   if (head.size === 0) return report.warn("empty file");
   const binary = binaryReason(head.bytes);
   if (binary) return report.warn(binary);
   const text = head.text.trimStart();
   if (!text) return report.warn("only whitespace");
   if (text[0] !== "{" && text[0] !== "[") return report.warn("not a telemetry format Rankscope knows");
-  if (head.bytes.length >= head.size) {
+  // A gzip file's head is decompressed: it is whole only when it came up short.
+  if (head.bytes.length < HEAD_BYTES || (!compressed && head.bytes.length >= head.size)) {
     try {
       JSON.parse(head.text);
     } catch (e) {
@@ -97,7 +99,7 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
   const heads = new Map<FileSource, Promise<Head>>();
   const headOf = (s: FileSource) => {
     let h = heads.get(s);
-    if (!h) heads.set(s, (h = readHead(s)));
+    if (!h) heads.set(s, (h = readHead(gzipAware(s))));
     return h;
   };
   let lastEmit = 0;
@@ -107,11 +109,14 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     lastEmit = now;
     opts.onProgress?.({ ...progress });
   };
+  // Counted before decompression: progress is in bytes on disk, as bytesTotal is.
   const counted = (s: FileSource) =>
-    countingSource(s, (n) => {
-      progress.bytesDone += n;
-      emit();
-    });
+    gzipAware(
+      countingSource(s, (n) => {
+        progress.bytesDone += n;
+        emit();
+      }),
+    );
 
   const sharedState = new Map<string, { finish(): void }>();
   const run = async (
@@ -182,7 +187,7 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
       const companion = /^(.*)-(wal|shm|journal)$/.exec(source.path);
       if (companion && byName.has(companion[1]))
         report.warn(`SQLite ${companion[2]} file of ${baseName(companion[1])}: read together with it`);
-      else explainUnknown(head, report);
+      else explainUnknown(head, report, isGzip(await source.head(2)));
       const built = report.build();
       files.push(built);
       opts.onFile?.(built);

@@ -10,6 +10,8 @@ export interface RecordReadOptions {
   keys: readonly string[];
   /** Rewrites a record's text before JSON.parse (e.g. quoting integers beyond 2^53). */
   prepare?: (text: string) => string;
+  /** Envelope keys kept as their JSON text (see JsonStreamOptions.rawEnvelopeKeys). */
+  rawEnvelopeKeys?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -100,7 +102,11 @@ export async function readJsonRecords(
     }
     onRecord(value, line);
   };
-  const result = await streamJsonElements(textChunks(source, opts.signal), { keys: opts.keys }, onElement);
+  const result = await streamJsonElements(
+    textChunks(source, opts.signal),
+    { keys: opts.keys, rawEnvelopeKeys: opts.rawEnvelopeKeys },
+    onElement,
+  );
   if (result.tornElementLine !== null) {
     report.warn(`line ${result.tornElementLine}: torn last record dropped (the file ends inside it)`);
   } else if (result.truncated) {

@@ -1,200 +1,139 @@
 import { readJsonRecords } from "../../ingest/records";
 import { baseName } from "../../ingest/source";
 import type { LaneBuilder } from "../../model/builder";
-import { MarkerKind, SpanFlag, type LaneInfo, type MarkerKindValue } from "../../model/types";
+import { parseIsoNs } from "../../model/time";
+import type { LaneInfo } from "../../model/types";
 import type { DirectoryFormat, Format, JsonObject, ParseContext } from "../types";
-import { firstNonSpace, hasKeys, isObject, num, str } from "../types";
+import { firstNonSpace, hasKeys, isObject, str } from "../types";
+import { exactNs, quoteLongTimes } from "./clock";
+import { KinetoJobs, kinetoInfo, kinetoLane, type KinetoInfo } from "./kineto";
+import { TraceReader, type Thread } from "./reader";
 
-interface Thread {
-  lane: LaneBuilder;
-  /** B events waiting for their E. */
-  stack: { name: string; start: number; args: JsonObject | null; line: number }[];
-  /** X spans, depth assigned once the thread's spans are known (files need not be sorted). */
-  spans: { start: number; end: number; name: string; args: JsonObject | null; line: number; flags: number }[];
-}
-
-const KIND_BY_NAME: Record<string, MarkerKindValue> = {
-  info: MarkerKind.Info,
-  warning: MarkerKind.Warning,
-  error: MarkerKind.Error,
-  exception: MarkerKind.Exception,
-  cancel: MarkerKind.Cancel,
-  crash: MarkerKind.Crash,
-  peak: MarkerKind.Peak,
-  critical: MarkerKind.Critical,
-};
+/** Before this (2000-01-01), a `ts` is not an epoch time but counts from boot or from zero. */
+const EPOCH_2000_NS = 946_684_800n * 1_000_000_000n;
 
 /**
- * One Chrome trace file: lanes per (pid, tid), named by thread_name/process_name metadata
- * (Skulk's `trace_{task_id}.json` names threads "Rank N" and carries rank and node in args).
+ * Skulk's `trace_{task_id}.json` names threads "Rank N" and carries rank and node in args;
+ * other traces are named by their thread_name / process_name metadata.
  */
-class TraceReader {
-  private readonly threads = new Map<string, Thread>();
-  private readonly processNames = new Map<number, string>();
-  private readonly threadNames = new Map<string, string>();
-  private readonly identities = new Map<string, Partial<LaneInfo>>();
+function genericLane(reader: TraceReader, path: string, t: Thread): Partial<LaneInfo> {
+  const hint = t.hint;
+  const rank = hint && typeof hint.rank === "number" ? hint.rank : null;
+  const node = hint ? str(hint.node_id) : null;
+  const label =
+    reader.threadNames.get(t.key) ??
+    (node && rank !== null
+      ? `${node} · rank ${rank}`
+      : t.tid
+        ? `thread ${t.tid}`
+        : `process ${t.pid || "(none)"}`);
+  const pname = reader.processNames.get(t.pid);
+  const m = rank === null ? /rank\s*(\d+)/i.exec(label) : null;
+  return {
+    label,
+    group: pname ? `trace:${pname}` : `trace:${baseName(path)}${t.pid && t.pid !== "0" ? `:${t.pid}` : ""}`,
+    node,
+    rank: rank ?? (m ? Number(m[1]) : null),
+    modelId: hint ? str(hint.model_id) : null,
+  };
+}
 
-  constructor(
-    private readonly ctx: ParseContext,
-    private readonly path: string,
-  ) {}
+/** Where the file's clock anchor sits on the dataset's timeline, with a warning when it is a guess. */
+function anchorOffset(
+  reader: TraceReader,
+  ctx: ParseContext,
+  envelope: JsonObject,
+  kineto: KinetoInfo | null,
+): number {
+  const time = ctx.builder.time;
+  if (kineto?.baseNs != null) return time.fromNs(reader.clock.anchorNs(kineto.baseNs));
+  const anchor = reader.clock.anchorNs(null);
+  if (anchor >= EPOCH_2000_NS) return time.fromNs(anchor);
+  // DevTools counts from boot, but says when the recording started.
+  const meta = isObject(envelope.metadata) ? envelope.metadata : null;
+  const started = str(meta?.startTime) ? parseIsoNs(str(meta?.startTime)!) : null;
+  if (started !== null) {
+    ctx.report.warn(
+      `"ts" counts from boot, not the epoch: the first event is placed at metadata.startTime (${meta!.startTime}), to about a millisecond`,
+    );
+    return time.fromNs(started) - reader.min;
+  }
+  ctx.report.warn(
+    kineto
+      ? 'no "baseTimeNanoseconds" (the file ends early?): "ts" counts from an unknown start, shown from 1970-01-01'
+      : '"ts" is not an epoch time (it counts from boot or from zero): the trace starts near 1970-01-01',
+  );
+  return time.fromNs(anchor);
+}
 
-  private thread(pid: number, tid: number, hint?: JsonObject | null): Thread {
-    const key = `${pid}:${tid}`;
-    let t = this.threads.get(key);
-    if (!t) {
-      const rank = hint && typeof hint.rank === "number" ? hint.rank : null;
-      const node = hint ? str(hint.node_id) : null;
-      const lane = this.ctx.builder.lane({
-        id: `trace:${this.path}:${pid}:${tid}`,
-        label: node && rank !== null ? `${node} · rank ${rank}` : `thread ${tid}`,
-        source: "trace",
-        group: `trace:${baseName(this.path)}${pid ? `:${pid}` : ""}`,
-        node,
-        rank,
-        modelId: hint ? str(hint.model_id) : null,
+/** Turns the buffered threads into lanes, once the whole file (and its envelope) is known. */
+function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelope: JsonObject): void {
+  const threads = reader.resolve();
+  if (!threads.length) return;
+  const kineto = kinetoInfo(envelope);
+  const origin = anchorOffset(reader, ctx, envelope, kineto);
+  const lanes: LaneBuilder[] = [];
+  for (const t of threads) {
+    const ident = reader.identities.get(t.key);
+    const id = `trace:${path}:${t.pid}:${t.tid}`;
+    const info: Partial<LaneInfo> = ident
+      ? { ...ident, source: ident.source ?? "trace" }
+      : kineto
+        ? kinetoLane(path, kineto, {
+            pid: t.pid,
+            tid: t.tid,
+            process: reader.processNames.get(t.pid) ?? null,
+            processLabel: reader.processLabels.get(t.pid) ?? null,
+            thread: reader.threadNames.get(t.key) ?? null,
+          })
+        : genericLane(reader, path, t);
+    const lane = ctx.builder.lane({ id, label: id, source: "trace", group: "trace", ...info });
+    lanes.push(lane);
+    // Depth from nesting: a span inside the one before it is one level deeper.
+    t.spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    const ends: number[] = [];
+    for (const s of t.spans) {
+      while (ends.length && ends[ends.length - 1] <= s.start) ends.pop();
+      const depth = typeof s.args?.depth === "number" ? (s.args.depth as number) : Math.min(ends.length, 255);
+      const { depth: _d, ...args } = s.args ?? {};
+      void _d;
+      lane.span({
+        start: origin + s.start,
+        end: origin + s.end,
+        name: s.name,
+        depth,
+        flags: s.flags,
+        args,
+        line: s.line,
       });
-      t = { lane, stack: [], spans: [] };
-      this.threads.set(key, t);
+      ends.push(s.end);
     }
-    return t;
+    for (const m of t.markers) lane.marker({ ...m, t: origin + m.t });
+    for (const [series, c] of t.counters)
+      for (let i = 0; i < c.t.length; i++) lane.counter(series, origin + c.t[i], c.v[i]);
   }
-
-  event(raw: unknown, line: number): void {
-    if (!isObject(raw)) return this.ctx.report.error(line, "trace event is not an object");
-    const ph = str(raw.ph);
-    const pid = num(raw.pid) ?? 0;
-    const tid = num(raw.tid) ?? 0;
-    const name = str(raw.name) ?? "";
-    const args = isObject(raw.args) ? raw.args : null;
-    if (!ph) return this.ctx.report.error(line, 'trace event has no "ph"');
-    if (ph === "M") return this.metadata(name, pid, tid, args);
-    const ts = num(raw.ts);
-    if (ts === null) return this.ctx.report.error(line, `${ph} event "${name}" has no numeric "ts"`);
-    this.ctx.report.records++;
-    const t = this.ctx.builder.time.fromUs(ts);
-    const thread = this.thread(pid, tid, args);
-    switch (ph) {
-      case "X": {
-        const dur = num(raw.dur) ?? 0;
-        const flags =
-          (args?.open ? SpanFlag.Open : 0) |
-          (args?.truncatedStart ? SpanFlag.TruncatedStart : 0) |
-          (args?.inferred ? SpanFlag.Inferred : 0) |
-          (args?.error ? SpanFlag.Error : 0);
-        thread.spans.push({
-          start: t,
-          end: t + Math.max(dur, 0) * 1e3,
-          name,
-          args: stripFlags(args),
-          line,
-          flags,
-        });
-        return;
-      }
-      case "B":
-        thread.stack.push({ name, start: t, args, line });
-        return;
-      case "E": {
-        const open = thread.stack.pop();
-        if (!open)
-          return this.ctx.report.warnOnce(
-            "unmatched-E",
-            `line ${line}: an "E" event without its "B" (ignored)`,
-          );
-        thread.spans.push({
-          start: open.start,
-          end: t,
-          name: open.name || name,
-          args: open.args,
-          line: open.line,
-          flags: 0,
-        });
-        return;
-      }
-      case "i":
-      case "I":
-      case "n": {
-        const kind =
-          KIND_BY_NAME[str(args?.kind) ?? ""] ??
-          (/error|fail|exception/i.test(name) ? MarkerKind.Error : MarkerKind.Info);
-        const { kind: _kind, ...rest } = args ?? {};
-        void _kind;
-        thread.lane.marker({ t, name, kind, args: rest, line });
-        return;
-      }
-      case "C": {
-        const cat = str(raw.cat);
-        const entries = Object.entries(args ?? {}).filter(([, v]) => typeof v === "number") as [
-          string,
-          number,
-        ][];
-        for (const [k, v] of entries) {
-          // Rankscope's own export names a series by `cat`; others by name (and key when several).
-          const series =
-            cat && entries.length === 1 && k === "value" && this.identities.has(`${pid}:${tid}`)
-              ? cat
-              : entries.length === 1
-                ? name
-                : `${name}.${k}`;
-          thread.lane.counter(series, t, v);
-        }
-        return;
-      }
-      default:
-        this.ctx.report.warnOnce(`ph:${ph}`, `line ${line}: "${ph}" events are not shown (first here)`);
-    }
-  }
-
-  private metadata(name: string, pid: number, tid: number, args: JsonObject | null): void {
-    const value = str(args?.name);
-    if (name === "process_name" && value) this.processNames.set(pid, value);
-    if (name === "thread_name" && value) this.threadNames.set(`${pid}:${tid}`, value);
-    if (name === "thread_name" && isObject(args?.rankscope))
-      this.identities.set(`${pid}:${tid}`, args.rankscope as Partial<LaneInfo>);
-    if (name === "thread_name") this.thread(pid, tid, args);
-  }
-
-  finish(): void {
-    for (const [key, t] of this.threads) {
-      const [pid] = key.split(":").map(Number);
-      const info = t.lane.info;
-      const ident = this.identities.get(key);
-      if (ident) Object.assign(info, ident, { source: ident.source ?? "trace" });
-      else {
-        info.label = this.threadNames.get(key) ?? info.label;
-        const pname = this.processNames.get(pid);
-        if (pname) info.group = `trace:${pname}`;
-        if (info.rank == null) {
-          const m = /rank\s*(\d+)/i.exec(info.label);
-          if (m) info.rank = Number(m[1]);
-        }
-      }
-      for (const open of t.stack) t.spans.push({ ...open, end: open.start, flags: SpanFlag.Open });
-      // Depth from nesting: a span inside the one before it is one level deeper.
-      t.spans.sort((a, b) => a.start - b.start || b.end - a.end);
-      const ends: number[] = [];
-      for (const s of t.spans) {
-        while (ends.length && ends[ends.length - 1] <= s.start) ends.pop();
-        const depth =
-          typeof s.args?.depth === "number" ? (s.args.depth as number) : Math.min(ends.length, 255);
-        const { depth: _d, ...args } = s.args ?? {};
-        void _d;
-        t.lane.span({ start: s.start, end: s.end, name: s.name, depth, flags: s.flags, args, line: s.line });
-        ends.push(s.end);
-      }
-    }
+  if (kineto && kineto.rank !== null && !reader.identities.size) {
+    const anchor = reader.clock.anchorNs(kineto.baseNs);
+    const start = anchor + BigInt(Math.round(reader.min));
+    const end = anchor + BigInt(Math.round(reader.max));
+    KinetoJobs.of(ctx).add(path, kineto.worldSize, start, end, lanes);
   }
 }
 
-function stripFlags(args: JsonObject | null): JsonObject | null {
-  if (!args) return null;
-  const { open: _o, truncatedStart: _t, inferred: _i, error: _e, ...rest } = args;
-  void _o;
-  void _t;
-  void _i;
-  void _e;
-  return rest;
+/**
+ * When the stream broke before the end (a damaged gzip), the envelope is lost: the fields
+ * Kineto writes first (newer versions put the base time there) still sit in the head.
+ */
+async function envelopeFromHead(source: { head(n: number): Promise<Uint8Array> }): Promise<JsonObject> {
+  const text = new TextDecoder().decode(await source.head(64 * 1024));
+  const out: JsonObject = {};
+  const base = /"baseTimeNanoseconds"\s*:\s*(\d+)/.exec(text);
+  if (base && exactNs(base[1]) !== null) out.baseTimeNanoseconds = base[1];
+  const dist = /"distributedInfo"\s*:\s*\{[^{}]*?"rank"\s*:\s*(\d+)[^{}]*?"world_size"\s*:\s*(\d+)/.exec(
+    text,
+  );
+  if (dist) out.distributedInfo = { rank: Number(dist[1]), world_size: Number(dist[2]) };
+  return out;
 }
 
 export const chromeTrace: Format = {
@@ -203,16 +142,40 @@ export const chromeTrace: Format = {
   detect(head) {
     const c = firstNonSpace(head.text);
     if (c === "{" && hasKeys(head.text, "traceEvents")) return 0.95;
+    // Kineto's envelope (device properties, every process group's ranks) can outgrow the head.
+    if (
+      c === "{" &&
+      hasKeys(head.text, "schemaVersion") &&
+      /"(distributedInfo|deviceProperties)"/.test(head.text)
+    )
+      return 0.9;
     if (c === "[" && /"ph"\s*:\s*"[XBEiICMn]"/.test(head.text) && hasKeys(head.text, "ts", "pid"))
       return 0.85;
     return 0;
   },
   async parse(source, ctx) {
-    const reader = new TraceReader(ctx, source.path);
-    await readJsonRecords(source, ctx.report, { keys: ["traceEvents"], signal: ctx.signal }, (v, line) =>
-      reader.event(v, line),
-    );
-    reader.finish();
+    const reader = new TraceReader(ctx.report);
+    let envelope: JsonObject | null = null;
+    try {
+      const result = await readJsonRecords(
+        source,
+        ctx.report,
+        {
+          keys: ["traceEvents"],
+          prepare: quoteLongTimes,
+          rawEnvelopeKeys: ["baseTimeNanoseconds"],
+          signal: ctx.signal,
+        },
+        (v, line) => reader.event(v, line),
+      );
+      envelope = result.envelope;
+    } finally {
+      // Whatever was read before a failure still loads; the failure is the file's error.
+      if (!ctx.signal?.aborted) {
+        const known = envelope ?? (await envelopeFromHead(source).catch(() => ({})));
+        emitLanes(reader, ctx, source.path, known);
+      }
+    }
   },
 };
 

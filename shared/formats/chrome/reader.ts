@@ -1,0 +1,275 @@
+/**
+ * Reads one Chrome trace file's events into per-thread buffers. Nothing reaches the model
+ * until the whole file is read: Kineto may put `baseTimeNanoseconds` and `distributedInfo`
+ * after `traceEvents`, and a lane's identity (rank, names) is only known then.
+ */
+import type { FileReportBuilder } from "../../ingest/report";
+import { MarkerKind, SpanFlag, type LaneInfo, type MarkerKindValue } from "../../model/types";
+import type { JsonObject } from "../types";
+import { isObject, num, str } from "../types";
+import { durationNs, TraceClock } from "./clock";
+
+export interface SpanItem {
+  start: number;
+  end: number;
+  name: string;
+  args: JsonObject | null;
+  line: number;
+  flags: number;
+}
+
+export interface MarkerItem {
+  t: number;
+  name: string;
+  kind: MarkerKindValue;
+  args: JsonObject | null;
+  line: number;
+}
+
+/** One (pid, tid) of the file; times are ns from the file's clock anchor. */
+export interface Thread {
+  key: string;
+  pid: string;
+  tid: string;
+  /** First event args naming a rank or node (Skulk's traces carry them on every span). */
+  hint: JsonObject | null;
+  spans: SpanItem[];
+  /** B events waiting for their E. */
+  stack: SpanItem[];
+  markers: MarkerItem[];
+  counters: Map<string, { t: number[]; v: number[] }>;
+}
+
+/** An instant or counter that belongs to a process or to the whole trace, not to a thread. */
+interface Scoped {
+  scope: "p" | "g";
+  pid: string;
+  tid: string;
+  marker?: MarkerItem;
+  counter?: { series: string; t: number; v: number };
+}
+
+const KIND_BY_NAME: Record<string, MarkerKindValue> = {
+  info: MarkerKind.Info,
+  warning: MarkerKind.Warning,
+  error: MarkerKind.Error,
+  exception: MarkerKind.Exception,
+  cancel: MarkerKind.Cancel,
+  crash: MarkerKind.Crash,
+  peak: MarkerKind.Peak,
+  critical: MarkerKind.Critical,
+};
+
+/** Phases read as something else (async spans, flows, samples, objects): counted, not shown. */
+const NOT_SHOWN: Record<string, string> = {
+  b: "async",
+  e: "async",
+  n: "async",
+  S: "async",
+  T: "async",
+  F: "async",
+  s: "flow",
+  t: "flow",
+  f: "flow",
+  P: "sample",
+  O: "object",
+  N: "object",
+  D: "object",
+  R: "mark",
+  V: "memory dump",
+  v: "memory dump",
+  c: "context",
+  "(": "context",
+  ")": "context",
+};
+
+/** pid/tid as text: Kineto writes `"24572"` in one event and `24572` in the next. */
+function idOf(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  return "";
+}
+
+export class TraceReader {
+  readonly clock = new TraceClock();
+  readonly threads = new Map<string, Thread>();
+  readonly processNames = new Map<string, string>();
+  readonly processLabels = new Map<string, string>();
+  readonly threadNames = new Map<string, string>();
+  /** Lane identities written by Rankscope's own export (`args.rankscope`). */
+  readonly identities = new Map<string, Partial<LaneInfo>>();
+  private readonly scoped: Scoped[] = [];
+  private readonly notShown = new Map<string, number>();
+  /** Earliest and latest time seen, ns from the anchor. */
+  min = Infinity;
+  max = -Infinity;
+
+  constructor(private readonly report: FileReportBuilder) {}
+
+  thread(pid: string, tid: string, hint?: JsonObject | null): Thread {
+    const key = `${pid}\u0000${tid}`;
+    let t = this.threads.get(key);
+    if (!t) {
+      t = { key, pid, tid, hint: null, spans: [], stack: [], markers: [], counters: new Map() };
+      this.threads.set(key, t);
+    }
+    if (!t.hint && hint && (typeof hint.rank === "number" || typeof hint.node_id === "string")) t.hint = hint;
+    return t;
+  }
+
+  private seen(t: number): void {
+    if (t < this.min) this.min = t;
+    if (t > this.max) this.max = t;
+  }
+
+  event(raw: unknown, line: number): void {
+    if (!isObject(raw)) return this.report.error(line, "trace event is not an object");
+    const ph = str(raw.ph);
+    if (!ph) return this.report.error(line, 'trace event has no "ph"');
+    const pid = idOf(raw.pid);
+    const tid = idOf(raw.tid);
+    const name = str(raw.name) ?? "";
+    const args = isObject(raw.args) ? raw.args : null;
+    if (ph === "M") return this.metadata(name, pid, tid, args);
+    const t = this.clock.local(raw.ts);
+    if (t === null) return this.report.error(line, `${ph} event "${name}" has no valid "ts"`);
+    this.report.records++;
+    this.seen(t);
+    switch (ph) {
+      case "X": {
+        const dur = durationNs(raw.dur) ?? durationNs(raw.tdur) ?? 0;
+        const end = t + Math.max(dur, 0);
+        this.seen(end);
+        const flags =
+          (args?.open ? SpanFlag.Open : 0) |
+          (args?.truncatedStart ? SpanFlag.TruncatedStart : 0) |
+          (args?.inferred ? SpanFlag.Inferred : 0) |
+          (args?.error ? SpanFlag.Error : 0);
+        this.thread(pid, tid, args).spans.push({ start: t, end, name, args: stripFlags(args), line, flags });
+        return;
+      }
+      case "B":
+        this.thread(pid, tid, args).stack.push({ start: t, end: t, name, args, line, flags: 0 });
+        return;
+      case "E": {
+        const thread = this.thread(pid, tid, args);
+        const open = thread.stack.pop();
+        if (!open)
+          return this.report.warnOnce("unmatched-E", `line ${line}: an "E" event without its "B" (ignored)`);
+        thread.spans.push({ ...open, end: t, name: open.name || name });
+        return;
+      }
+      case "i":
+      case "I": {
+        const kind =
+          KIND_BY_NAME[str(args?.kind) ?? ""] ??
+          (/error|fail|exception/i.test(name) ? MarkerKind.Error : MarkerKind.Info);
+        const { kind: _kind, ...rest } = args ?? {};
+        void _kind;
+        const marker = { t, name, kind, args: rest, line };
+        const scope = str(raw.s);
+        if (scope === "g" || scope === "p" || !tid)
+          this.scoped.push({ scope: scope === "g" ? "g" : "p", pid, tid, marker });
+        else this.thread(pid, tid, args).markers.push(marker);
+        return;
+      }
+      case "C":
+        return this.counter(raw, name, pid, tid, t, args);
+      default:
+        this.notShown.set(ph, (this.notShown.get(ph) ?? 0) + 1);
+    }
+  }
+
+  private counter(
+    raw: JsonObject,
+    name: string,
+    pid: string,
+    tid: string,
+    t: number,
+    args: JsonObject | null,
+  ) {
+    // Trace Event Format: a counter with an id is its own series, "name[id]".
+    const id = raw.id === undefined || raw.id === null ? "" : `[${String(raw.id)}]`;
+    const cat = str(raw.cat);
+    const entries = Object.entries(args ?? {}).filter(([, v]) => num(v) !== null) as [string, number][];
+    for (const [k, v] of entries) {
+      // Rankscope's own export names a series by `cat`; others by name (and key when several).
+      const series =
+        cat && entries.length === 1 && k === "value" && this.identities.has(`${pid}\u0000${tid}`)
+          ? cat
+          : entries.length === 1
+            ? `${name}${id}`
+            : `${name}${id}.${k}`;
+      if (!tid) this.scoped.push({ scope: "p", pid, tid, counter: { series, t, v } });
+      else pushCounter(this.thread(pid, tid), series, t, v);
+    }
+  }
+
+  private metadata(name: string, pid: string, tid: string, args: JsonObject | null): void {
+    const value = str(args?.name);
+    const key = `${pid}\u0000${tid}`;
+    if (name === "process_name" && value) this.processNames.set(pid, value);
+    else if (name === "process_labels" && str(args?.labels)) this.processLabels.set(pid, str(args?.labels)!);
+    else if (name === "thread_name") {
+      if (value) this.threadNames.set(key, value);
+      if (isObject(args?.rankscope)) {
+        this.identities.set(key, args.rankscope as Partial<LaneInfo>);
+        // An exported lane exists even when it held nothing.
+        this.thread(pid, tid);
+      }
+    }
+  }
+
+  /**
+   * Every thread that holds something, with process- and trace-wide instants placed on a
+   * lane of their process (else the trace's main thread), never on a lane of their own
+   * unless there is no other.
+   */
+  resolve(): Thread[] {
+    const order = [...this.threads.values()];
+    const main = () => order.find((t) => t.tid === t.pid && t.pid !== "") ?? order[0];
+    for (const s of this.scoped) {
+      let target =
+        (s.tid ? this.threads.get(`${s.pid}\u0000${s.tid}`) : undefined) ??
+        (s.pid
+          ? (this.threads.get(`${s.pid}\u0000${s.pid}`) ?? order.find((t) => t.pid === s.pid))
+          : undefined) ??
+        (s.scope === "g" ? main() : undefined);
+      if (!target) {
+        target = this.thread(s.pid, s.tid);
+        order.push(target);
+      }
+      if (s.marker) target.markers.push(s.marker);
+      if (s.counter) pushCounter(target, s.counter.series, s.counter.t, s.counter.v);
+    }
+    this.scoped.length = 0;
+    for (const t of order) {
+      for (const open of t.stack) t.spans.push({ ...open, end: open.start, flags: SpanFlag.Open });
+      t.stack.length = 0;
+    }
+    if (this.notShown.size) {
+      const parts = [...this.notShown].map(([ph, n]) => `${n} "${ph}" (${NOT_SHOWN[ph] ?? "unknown"})`);
+      this.report.warn(`events not shown: ${parts.join(", ")}`);
+    }
+    return order.filter(
+      (t) => t.spans.length || t.markers.length || t.counters.size || this.identities.has(t.key),
+    );
+  }
+}
+
+function pushCounter(thread: Thread, series: string, t: number, v: number): void {
+  let c = thread.counters.get(series);
+  if (!c) thread.counters.set(series, (c = { t: [], v: [] }));
+  c.t.push(t);
+  c.v.push(v);
+}
+
+function stripFlags(args: JsonObject | null): JsonObject | null {
+  if (!args) return null;
+  const { open: _o, truncatedStart: _t, inferred: _i, error: _e, ...rest } = args;
+  void _o;
+  void _t;
+  void _i;
+  void _e;
+  return rest;
+}
