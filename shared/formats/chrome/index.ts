@@ -32,6 +32,8 @@ function genericLane(reader: TraceReader, path: string, t: Thread): Partial<Lane
   return {
     label,
     group: pname ? `trace:${pname}` : `trace:${baseName(path)}${t.pid && t.pid !== "0" ? `:${t.pid}` : ""}`,
+    // One trace file is one capture: its processes are groups of one run.
+    run: `trace:${path}`,
     node,
     rank: rank ?? (m ? Number(m[1]) : null),
     modelId: hint ? str(hint.model_id) : null,
