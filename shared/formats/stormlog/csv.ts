@@ -130,7 +130,7 @@ function objectCell(raw: string, key: string): unknown {
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      throw new Error(`${key} is not a Python literal: ${(python as Error).message}`);
+      throw new Error(`${key} cannot be read: ${(python as Error).message}`);
     }
   }
 }

@@ -89,6 +89,8 @@ export const stormlogEvents: Format = {
     const c = firstNonSpace(head.text);
     if (c === "[" || c === "{") {
       if (hasKeys(head.text, "format") && /stormlog\./.test(head.text.slice(0, 2000))) return 0;
+      // stormlog's JSON Schemas name every field, but describe records rather than hold them.
+      if (/"\$schema"\s*:/.test(head.text.slice(0, 2000))) return 0;
       if (hasKeys(head.text, "timestamp_ns", "event_type") && V3_KEYS.test(head.text)) return 0.95;
       if (hasKeys(head.text, "timestamp") && LEGACY_KEYS.test(head.text)) return 0.8;
       return 0;
