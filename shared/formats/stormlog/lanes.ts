@@ -40,6 +40,8 @@ interface Lane {
   first: number;
   last: number;
   open: Map<string, OpenPhase>;
+  /** The lane's records so far, to know one read from another input again. */
+  seen: RecordSet;
   /** Exits whose enter was never seen. */
   pendingExits: { name: string; end: number; depth: number; args: Rec; line: number; file: number }[];
 }
@@ -75,7 +77,6 @@ export function deviceLabel(collector: string, device: number): string {
 export class StormCollector {
   private readonly lanes = new Map<string, Lane>();
   private readonly sessions = new Map<string, Record<string, Scalar>>();
-  private readonly seen = new RecordSet();
   private readonly paths = new Map<number, string>();
   private ctx!: ParseContext;
   /** Records of the current input already read from earlier inputs, by where they were. */
@@ -137,14 +138,22 @@ export class StormCollector {
           ...(e.jobId ? { job: e.jobId } : {}),
         },
       });
-      l = { lane, first: Infinity, last: -Infinity, open: new Map(), pendingExits: [] };
+      l = {
+        lane,
+        first: Infinity,
+        last: -Infinity,
+        open: new Map(),
+        pendingExits: [],
+        seen: new RecordSet(),
+      };
       this.lanes.set(id, l);
     }
     return l;
   }
 
   event(e: StormEvent, line: number): void {
-    const first = this.seen.firstInput(e, this.ctx.fileIndex);
+    const l = this.laneFor(e);
+    const first = l.seen.firstInput(e, this.ctx.fileIndex);
     if (first !== this.ctx.fileIndex) {
       this.dups.count++;
       this.dups.from.add(first);
@@ -152,7 +161,6 @@ export class StormCollector {
       return;
     }
     const t = this.builder.time.fromNs(e.timestampNs);
-    const l = this.laneFor(e);
     l.first = Math.min(l.first, t);
     l.last = Math.max(l.last, t);
     for (const [field, name] of COUNTERS) {
