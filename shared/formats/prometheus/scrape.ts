@@ -40,6 +40,8 @@ export class Scrape {
   private afterEof = false;
   private readonly types = new Map<string, string>();
   private readonly seen = new Set<string>();
+  /** Integer timestamps read as Prometheus text's milliseconds. */
+  private msTimestamps = 0;
   private readonly skipped = { buckets: 0, created: 0, exemplars: 0, nonFinite: 0 };
 
   constructor(
@@ -94,6 +96,7 @@ export class Scrape {
       const ns = timestampNs(s.ts, this.openMetrics);
       if (ns === null) return report.error(lineNumber, `bad timestamp "${s.ts.slice(0, 40)}"`);
       t = builder.time.fromNs(ns);
+      if (!this.openMetrics && !/[.eE]/.test(s.ts)) this.msTimestamps++;
     }
     if (s.exemplar && s.exemplar.ts !== null && timestampNs(s.exemplar.ts, true) === null)
       return report.error(lineNumber, `bad exemplar timestamp "${s.exemplar.ts.slice(0, 40)}"`);
@@ -138,6 +141,11 @@ export class Scrape {
     const { report } = this.ctx;
     if (this.openMetrics && !this.eofLine)
       report.warn('no "# EOF" line: the OpenMetrics scrape may have been cut short');
+    // Only a scrape whose first 64 KiB show no OpenMetrics sign gets here with an # EOF.
+    if (!this.openMetrics && this.eofLine && this.msTimestamps)
+      report.warn(
+        `${this.msTimestamps} integer timestamps were read as milliseconds (Prometheus text), but "# EOF" on line ${this.eofLine} says OpenMetrics, whose timestamps are seconds`,
+      );
     const { buckets, created, exemplars, nonFinite } = this.skipped;
     const parts = [
       buckets && `${buckets} histogram bucket samples (their _sum and _count are drawn)`,

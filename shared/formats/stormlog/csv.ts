@@ -123,14 +123,21 @@ function intCell(raw: string): unknown {
   return Number.isFinite(f) && raw.trim() ? f : raw;
 }
 
-function objectCell(raw: string, key: string): unknown {
+function objectCell(raw: string, key: string, onLoose?: (message: string) => void): unknown {
   try {
     return parsePythonLiteral(raw);
   } catch (python) {
     try {
       return JSON.parse(raw) as unknown;
     } catch {
-      throw new Error(`${key} cannot be read: ${(python as Error).message}`);
+      const why = (python as Error).message;
+      // str() of a dict that holds an object with no literal form (a datetime): still a
+      // dict, so the record and its counters stand, with the text kept for the user.
+      if (/^\{[\s\S]*\}$/.test(raw)) {
+        onLoose?.(`${key} kept as text: it holds a value with no Python literal form (${why})`);
+        return { repr: raw };
+      }
+      throw new Error(`${key} cannot be read: ${why}`);
     }
   }
 }
@@ -153,9 +160,10 @@ function looseCell(raw: string): unknown {
 
 /**
  * A CSV row as the record the tracker had in memory. Columns with an empty name (a pandas
- * index written with `index=True`) are not fields. Throws when an object cell cannot be read.
+ * index written with `index=True`) are not fields. Throws when an object cell cannot be
+ * read; `onLoose` hears of a dict read only as text.
  */
-export function csvRecord(header: string[], cells: string[]): Rec {
+export function csvRecord(header: string[], cells: string[], onLoose?: (message: string) => void): Rec {
   const r: Rec = {};
   header.forEach((key, i) => {
     if (!key) return;
@@ -163,7 +171,7 @@ export function csvRecord(header: string[], cells: string[]): Rec {
     if (raw === "" || raw === undefined) r[key] = null;
     else if (STRING_COLUMNS.has(key)) r[key] = raw;
     else if (INT_COLUMNS.has(key)) r[key] = intCell(raw);
-    else if (key === "metadata") r[key] = objectCell(raw, key);
+    else if (key === "metadata") r[key] = objectCell(raw, key, onLoose);
     else r[key] = looseCell(raw);
   });
   // pandas writes an empty dict as "{}", but a NaN (a record without metadata) as nothing.

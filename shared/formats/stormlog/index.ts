@@ -62,7 +62,9 @@ async function parseCsv(source: FileSource, ctx: ParseContext, defaultSession: s
         return ctx.report.error(line, `expected ${header.length} columns, found ${cells.length}`);
       let record: Rec;
       try {
-        record = csvRecord(header, cells);
+        record = csvRecord(header, cells, (message) =>
+          ctx.report.warnOnce("loose-metadata", `line ${line}: ${message} (and any later rows like it)`),
+        );
       } catch (e) {
         index++;
         return ctx.report.error(line, (e as Error).message);

@@ -4,8 +4,9 @@
  *
  * dicts become objects (keys as strings), lists, tuples and sets become arrays, `True`/
  * `False`/`None` become booleans and null, `inf`/`nan` numbers, and integers beyond 2^53
- * NUL-marked strings as `BIG_INT_PREPARE` marks them, so they stay exact. Anything else (a
- * `datetime.datetime(…)`, an `<object at 0x…>`) is not a literal: an error says where.
+ * NUL-marked strings as `BIG_INT_PREPARE` marks them, so they stay exact, and NumPy scalars
+ * (`np.float64(1.5)`) their value. Anything else (a `datetime.datetime(…)`, an
+ * `<object at 0x…>`) is not a literal: an error says where.
  */
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -47,7 +48,17 @@ class Reader {
       this.pos++;
       return this.string();
     }
-    const word = /^(?:True|False|None|set\(\)|-?inf|nan)\b/.exec(this.text.slice(this.pos));
+    // NumPy 2 writes its scalars as calls: `np.float64(1.5)`, `np.int64(3)`.
+    const numpy = /^(?:np|numpy)\.[A-Za-z_]\w*\(/.exec(this.text.slice(this.pos, this.pos + 40));
+    if (numpy) {
+      this.pos += numpy[0].length;
+      const v = this.value();
+      this.space();
+      if (this.peek() !== ")") this.fail('expected ")"');
+      this.pos++;
+      return v;
+    }
+    const word = /^(?:True|False|None|set\(\)|-?inf|nan)\b/.exec(this.text.slice(this.pos, this.pos + 8));
     if (word) {
       this.pos += word[0].length;
       const w = word[0];
@@ -71,7 +82,8 @@ class Reader {
   private number(): number | string {
     const m = /^[+-]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.pos));
     const text = m?.[0] ?? "";
-    if (!/\d/.test(text)) this.fail(`not a Python literal (${JSON.stringify(this.peek())})`);
+    if (!/\d/.test(text))
+      this.fail(this.peek() ? `unexpected ${JSON.stringify(this.peek())}` : "unexpected end");
     this.pos += text.length;
     const clean = text.replace(/_/g, "");
     if (/^[+-]?\d+$/.test(clean)) {

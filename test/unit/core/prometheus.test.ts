@@ -79,6 +79,15 @@ describe("OpenMetrics scrapes (prometheus/alltypes.5mfs.om.txt)", () => {
     expect(timestampNs("abc", true)).toBeNull();
   });
 
+  it("a large OpenMetrics scrape whose first 64 KiB look like Prometheus text says how it read them", async () => {
+    const lines = Array.from({ length: 4000 }, (_, i) => `g{i="${i}"} 1 1520879607`);
+    const r = await read({ "big.om": [...lines, "# EOF", ""].join("\n") });
+    expect(r.files[0]).toMatchObject({ records: 4000, errors: [] });
+    expect(r.files[0].warnings).toEqual([
+      '4000 integer timestamps were read as milliseconds (Prometheus text), but "# EOF" on line 4001 says OpenMetrics, whose timestamps are seconds',
+    ]);
+  });
+
   it("reports text after # EOF on its line, and a missing # EOF as a possibly cut scrape", async () => {
     const after = await read({ "a.om": "# TYPE a gauge\na 1\n# EOF\na 2\nb 3\n" });
     expect(after.files[0].errors).toEqual([{ line: 4, message: 'text after "# EOF" (line 3) is not read' }]);

@@ -138,8 +138,9 @@ describe("a pandas CSV from the CUDA tracker", () => {
       t: [1, 2.5e-5],
       "1": "x",
     });
+    expect(parsePythonLiteral("{'x': np.float64(1.5), 'n': np.int64(3)}")).toEqual({ x: 1.5, n: 3 });
     expect(() => parsePythonLiteral("{'a': datetime.datetime(2024, 1, 1)}")).toThrow(
-      'not a Python literal ("d") at character 7',
+      'unexpected "d" at character 7',
     );
   });
 
@@ -148,16 +149,29 @@ describe("a pandas CSV from the CUDA tracker", () => {
     const bad = [
       rows[0],
       rows[1],
-      rows[2].replace(/"\{.*\}"$/, `"{'when': datetime.datetime(2024, 1, 1)}"`),
+      rows[2].replace(/"\{.*\}"$/, "oops"),
       rows[2].replace(",4294967296.0,", ",4294967296.5,"),
       "",
     ].join("\n");
     const m = await ingestFiles({ "track.csv": bad });
     expect(m.files[0].errors).toEqual([
-      { line: 3, message: 'metadata cannot be read: not a Python literal ("d") at character 10' },
+      { line: 3, message: 'metadata cannot be read: unexpected "o" at character 1' },
       { line: 4, message: "device_used_bytes must be an integer" },
     ]);
     expect(m.files[0].records).toBe(1);
+  });
+
+  it("a dict holding a value with no literal form (a datetime) keeps its row, metadata as text", async () => {
+    const rows = CUDA_CSV.split("\n");
+    const dict = "{'backend': 'cuda', 'started': datetime.datetime(2026, 1, 1, 0, 0), 'x': np.float64(1.5)}";
+    const csv = [rows[0], rows[2].replace(/"\{.*\}"$/, `"${dict}"`), ""].join("\n");
+    const m = await ingestFiles({ "track.csv": csv });
+    expect(m.files[0]).toMatchObject({ records: 1, errors: [] });
+    expect(m.files[0].warnings).toEqual([
+      'line 2: metadata kept as text: it holds a value with no Python literal form (unexpected "d" at character 32) (and any later rows like it)',
+    ]);
+    const lane = m.lanes[0];
+    expect(parseArgs(lane.strings[lane.markers.args[0]]).metadata).toEqual({ repr: dict });
   });
 });
 
