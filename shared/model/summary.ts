@@ -1,5 +1,5 @@
 import { laneExtent } from "./dataset";
-import type { Diagnostic, FormatId, Model } from "./types";
+import type { Diagnostic, FormatId, LaneData, Model, SourceFamily } from "./types";
 
 /** The `rankscope inspect --json` document (DESIGN.md contract). */
 export interface InspectReport {
@@ -28,6 +28,28 @@ export interface InspectReport {
   endNs: string | null;
 }
 
+/**
+ * Sources whose nested spans are phases too: a stormlog `phase_scope` inside another
+ * ("train / forward") is a phase of its own. Elsewhere a nested span is a step inside a
+ * phase (Skulk's generator steps, a trace's callees), and only outermost spans are phases.
+ */
+const NESTED_PHASES = new Set<SourceFamily>(["stormlog"]);
+
+/** A lane's phase names, in order of first appearance. */
+export function lanePhases(lane: LaneData): string[] {
+  const phases: string[] = [];
+  const seen = new Set<number>();
+  const nested = NESTED_PHASES.has(lane.info.source);
+  for (let i = 0; i < lane.spans.name.length; i++) {
+    const n = lane.spans.name[i];
+    if ((nested || lane.spans.depth[i] === 0) && !seen.has(n)) {
+      seen.add(n);
+      phases.push(lane.strings[n]);
+    }
+  }
+  return phases;
+}
+
 function ns(originSec: number, offset: number): string {
   return (BigInt(originSec) * 1_000_000_000n + BigInt(Math.round(offset))).toString();
 }
@@ -52,17 +74,8 @@ export function inspectReport(model: Model): InspectReport {
       warnings: f.warnings,
     })),
     lanes: model.lanes.map((lane) => {
-      const phases: string[] = [];
-      const seen = new Set<number>();
       let open = 0;
-      for (let i = 0; i < lane.spans.name.length; i++) {
-        if (lane.spans.flags[i] & 1) open++;
-        const n = lane.spans.name[i];
-        if (lane.spans.depth[i] === 0 && !seen.has(n)) {
-          seen.add(n);
-          phases.push(lane.strings[n]);
-        }
-      }
+      for (let i = 0; i < lane.spans.flags.length; i++) if (lane.spans.flags[i] & 1) open++;
       const counters: InspectReport["lanes"][number]["counters"] = {};
       for (const c of lane.counters) {
         let min = Infinity;
@@ -86,7 +99,7 @@ export function inspectReport(model: Model): InspectReport {
         spans: lane.spans.start.length,
         openSpans: open,
         markers: lane.markers.t.length,
-        phases,
+        phases: lanePhases(lane),
         counters,
         startNs: e ? ns(lane.originSec, e[0]) : null,
         endNs: e ? ns(lane.originSec, Math.max(e[1], lane.end)) : null,
@@ -117,8 +130,10 @@ export function formatInspect(r: InspectReport): string {
     }
     const rank = l.rank !== null ? ` rank ${l.rank}${l.worldSize !== null ? `/${l.worldSize}` : ""}` : "";
     const counters = Object.keys(l.counters).join(", ");
+    const shown = l.phases.slice(0, 12).join(", ");
+    const phases = l.phases.length > 12 ? `${shown}, … (${l.phases.length} in all)` : shown;
     out.push(
-      `  ${l.label}${rank}: ${l.spans} spans${l.openSpans ? ` (${l.openSpans} open)` : ""}, ${l.markers} markers${counters ? `, counters ${counters}` : ""}`,
+      `  ${l.label}${rank}: ${l.spans} spans${l.openSpans ? ` (${l.openSpans} open)` : ""}, ${l.markers} markers${phases ? `, phases ${phases}` : ""}${counters ? `, counters ${counters}` : ""}`,
     );
   }
   return out.join("\n");

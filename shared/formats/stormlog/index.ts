@@ -1,9 +1,9 @@
 import { readJsonRecords } from "../../ingest/records";
 import { baseName, type FileSource } from "../../ingest/source";
-import { forEachLine, readText } from "../../ingest/text";
+import { readText } from "../../ingest/text";
 import type { DirectoryFormat, Format, Head, ParseContext } from "../types";
 import { firstNonSpace, hasKeys, isObject } from "../types";
-import { parseCsvLine, csvRecord } from "./csv";
+import { csvRecord, forEachCsvRow } from "./csv";
 import { StormCollector } from "./lanes";
 import { BIG_INT_PREPARE, legacySessionId, looksLikeEvent, toEvent, type Rec } from "./record";
 import { parseRollups } from "./rollups";
@@ -48,23 +48,28 @@ async function parseCsv(source: FileSource, ctx: ParseContext, defaultSession: s
   const collector = StormCollector.of(ctx);
   let header: string[] | null = null;
   let index = 0;
-  await forEachLine(
+  await forEachCsvRow(
     source,
-    (line) => {
-      if (!line.text.trim()) return;
-      const cells = parseCsvLine(line.text);
+    ({ cells, line, complete }) => {
       if (!header) {
         header = cells;
         return;
       }
-      if (cells.length !== header.length) {
-        if (!line.terminated)
-          return ctx.report.warn(
-            `line ${line.number}: torn last line dropped (the file was still being written)`,
-          );
-        return ctx.report.error(line.number, `expected ${header.length} columns, found ${cells.length}`);
+      // pandas ends every row with a newline: a row without one may have lost part of a cell.
+      if (!complete)
+        return ctx.report.warn(`line ${line}: torn last line dropped (the file was still being written)`);
+      if (cells.length !== header.length)
+        return ctx.report.error(line, `expected ${header.length} columns, found ${cells.length}`);
+      let record: Rec;
+      try {
+        record = csvRecord(header, cells, (message) =>
+          ctx.report.warnOnce("loose-metadata", `line ${line}: ${message} (and any later rows like it)`),
+        );
+      } catch (e) {
+        index++;
+        return ctx.report.error(line, (e as Error).message);
       }
-      readRecord(ctx, collector, csvRecord(header, cells), line.number, defaultSession, index++);
+      readRecord(ctx, collector, record, line, defaultSession, index++);
     },
     ctx.signal,
   );
@@ -86,6 +91,8 @@ export const stormlogEvents: Format = {
     const c = firstNonSpace(head.text);
     if (c === "[" || c === "{") {
       if (hasKeys(head.text, "format") && /stormlog\./.test(head.text.slice(0, 2000))) return 0;
+      // stormlog's JSON Schemas name every field, but describe records rather than hold them.
+      if (/"\$schema"\s*:/.test(head.text.slice(0, 2000))) return 0;
       if (hasKeys(head.text, "timestamp_ns", "event_type") && V3_KEYS.test(head.text)) return 0.95;
       if (hasKeys(head.text, "timestamp") && LEGACY_KEYS.test(head.text)) return 0.8;
       return 0;
@@ -98,7 +105,8 @@ export const stormlogEvents: Format = {
     const text = new TextDecoder().decode(head);
     const csv = !/^\s*[[{]/.test(text);
     const session = legacySessionId(source.path, csv ? "csv" : "json");
-    return csv ? parseCsv(source, ctx, session) : parseJson(source, ctx, session);
+    await (csv ? parseCsv(source, ctx, session) : parseJson(source, ctx, session));
+    StormCollector.of(ctx).endInput();
   },
 };
 
@@ -167,6 +175,7 @@ export const stormlogSink: DirectoryFormat = {
       await parseJson(seg, ctx, hints.get(name) ?? fallback);
       if (ctx.report.records === before) ctx.report.warnOnce(`empty:${name}`, `${name} holds no events`);
     }
+    collector.endInput();
   },
 };
 

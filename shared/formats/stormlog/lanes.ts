@@ -3,6 +3,7 @@ import { TimeBase } from "../../model/time";
 import { MarkerKind, SpanFlag, type MarkerKindValue, type Scalar } from "../../model/types";
 import type { ParseContext } from "../types";
 import type { Rec, StormEvent } from "./record";
+import { RecordSet } from "./identity";
 
 const COUNTERS: [keyof StormEvent, string][] = [
   ["allocated", "allocator.allocated"],
@@ -40,8 +41,19 @@ interface Lane {
   first: number;
   last: number;
   open: Map<string, OpenPhase>;
+  /** The lane's records so far, to know one read from another input again. */
+  seen: RecordSet;
   /** Exits whose enter was never seen. */
   pendingExits: { name: string; end: number; depth: number; args: Rec; line: number; file: number }[];
+}
+
+/**
+ * A span depth (0 = outermost) from stormlog's `phase_scope`, whose `depth` counts from 1
+ * (`len(path)`: "train" is 1, "train / forward" 2).
+ */
+function phaseDepth(scope: Rec): number {
+  const levels = Array.isArray(scope.path) && scope.path.length ? scope.path.length : scope.depth;
+  return typeof levels === "number" && Number.isFinite(levels) ? Math.max(0, Math.min(levels - 1, 255)) : 0;
 }
 
 export function deviceLabel(collector: string, device: number): string {
@@ -59,11 +71,17 @@ export function deviceLabel(collector: string, device: number): string {
 /**
  * stormlog events → lanes, one per (session, rank, device), shared by every stormlog input
  * of an ingest (a sink's segments, a rank's several files), so phases pair across files.
+ *
+ * `--output track.json --telemetry-sink-dir live_sink` writes every event twice, and a user
+ * drops both: a record already read from another input is the same event, read once.
  */
 export class StormCollector {
   private readonly lanes = new Map<string, Lane>();
   private readonly sessions = new Map<string, Record<string, Scalar>>();
+  private readonly paths = new Map<number, string>();
   private ctx!: ParseContext;
+  /** Records of the current input already read from earlier inputs, by where they were. */
+  private dups = { count: 0, from: new Set<number>(), sessions: new Set<string>() };
 
   /** Events of every input are paired together, so they share one time base. */
   readonly time = new TimeBase();
@@ -73,7 +91,22 @@ export class StormCollector {
   static of(ctx: ParseContext): StormCollector {
     const c = ctx.shared("stormlog", () => new StormCollector(ctx.builder));
     c.ctx = ctx;
+    c.paths.set(ctx.fileIndex, ctx.report.path);
     return c;
+  }
+
+  /** After an input's last record: say how many of its records another input already had. */
+  endInput(): void {
+    const { count, from, sessions } = this.dups;
+    if (count) {
+      const where = [...from].map((i) => this.paths.get(i) ?? `input ${i + 1}`).join(", ");
+      const ids = [...sessions];
+      const session = `session${ids.length > 1 ? "s" : ""} ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""}`;
+      this.ctx.report.warn(
+        `${count} of these records were already read from ${where} (the same ${session}): each is counted once`,
+      );
+    }
+    this.dups = { count: 0, from: new Set(), sessions: new Set() };
   }
 
   /** A manifest's SessionSummary: status, start/end, host... shown on the session's lanes. */
@@ -112,15 +145,29 @@ export class StormCollector {
         },
         this.time,
       );
-      l = { lane, first: Infinity, last: -Infinity, open: new Map(), pendingExits: [] };
+      l = {
+        lane,
+        first: Infinity,
+        last: -Infinity,
+        open: new Map(),
+        pendingExits: [],
+        seen: new RecordSet(),
+      };
       this.lanes.set(id, l);
     }
     return l;
   }
 
   event(e: StormEvent, line: number): void {
-    const t = this.time.fromNs(e.timestampNs);
     const l = this.laneFor(e);
+    const first = l.seen.firstInput(e, this.ctx.fileIndex);
+    if (first !== this.ctx.fileIndex) {
+      this.dups.count++;
+      this.dups.from.add(first);
+      this.dups.sessions.add(e.sessionId);
+      return;
+    }
+    const t = this.time.fromNs(e.timestampNs);
     l.first = Math.min(l.first, t);
     l.last = Math.max(l.last, t);
     for (const [field, name] of COUNTERS) {
@@ -145,7 +192,7 @@ export class StormCollector {
       typeof scope.scope_id === "string" || typeof scope.scope_id === "number"
         ? String(scope.scope_id)
         : `name:${name}`;
-    const depth = typeof scope.depth === "number" ? Math.max(0, Math.min(scope.depth, 255)) : 0;
+    const depth = phaseDepth(scope);
     if (e.eventType === "phase_enter") {
       l.open.set(key, { name, start: t, depth, args, line, file: this.ctx.fileIndex });
       return;

@@ -246,8 +246,9 @@ describe("Prometheus text", () => {
     expect(Array.from(depth.v)).toEqual([3, 5, 1]);
     expect(depth.t[1] - depth.t[0]).toBe(15e9);
     expect(r.lanes[0].counters.some((c) => c.name.includes("_bucket"))).toBe(false);
+    // Label values are printed escaped, as Prometheus prints a series, so names stay unambiguous.
     expect(r.lanes[0].counters.map((c) => c.name)).toContain(
-      'omnirt_vram_peak_bytes{note="a "quoted" value"}',
+      'omnirt_vram_peak_bytes{note="a \\"quoted\\" value"}',
     );
   });
 

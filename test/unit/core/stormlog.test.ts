@@ -180,28 +180,29 @@ describe("stormlog events", () => {
   });
 
   it("pairs phase_enter/phase_exit on scope_id into nested spans, marks warnings and keeps an open phase open", async () => {
-    const ph = (t: number, type: string, name: string, id: string, depth: number) =>
+    // As stormlog's tracker writes them: `depth` is len(path), so an outermost phase is 1.
+    const ph = (t: number, type: string, path: string[], id: string) =>
       v3({
         timestamp_ns: t,
         event_type: type,
         metadata: {
           phase_scope: {
             action: type === "phase_enter" ? "enter" : "exit",
-            name,
-            path: [name],
-            depth,
+            name: path[path.length - 1],
+            path,
+            depth: path.length,
             scope_id: id,
             parent_scope_id: null,
           },
         },
       });
     const recs = [
-      ph(1e9, "phase_enter", "train_step", "s1", 0),
-      ph(1.2e9, "phase_enter", "forward", "s2", 1),
-      ph(1.5e9, "phase_exit", "forward", "s2", 1),
+      ph(1e9, "phase_enter", ["train_step"], "s1"),
+      ph(1.2e9, "phase_enter", ["train_step", "forward"], "s2"),
+      ph(1.5e9, "phase_exit", ["train_step", "forward"], "s2"),
       v3({ timestamp_ns: 1.6e9, event_type: "warning", context: "fragmentation high" }),
-      ph(2e9, "phase_exit", "train_step", "s1", 0),
-      ph(3e9, "phase_enter", "allreduce", "s3", 0),
+      ph(2e9, "phase_exit", ["train_step"], "s1"),
+      ph(3e9, "phase_enter", ["allreduce"], "s3"),
       v3({ timestamp_ns: 4e9 }),
     ];
     const m = await ingestFiles({ "p.json": JSON.stringify(recs) });
