@@ -31,10 +31,26 @@ function laneStart(lane: LaneData): number {
   return lo;
 }
 
-function runLabel(lanes: LaneData[]): string {
-  const { group } = lanes[0].info;
+const SOURCE_LABEL: Record<string, string> = {
+  skulk: "Skulk",
+  stormlog: "stormlog",
+  omnirt: "OmniRT",
+  otlp: "OTLP",
+  rune: "RUNE",
+  trace: "trace",
+  prometheus: "Prometheus",
+};
+
+/** "Skulk · instance-1 · mlx-community/…", or a file's run: "OTLP · traces.jsonl · 8 groups". */
+function runLabel(id: string, lanes: LaneData[]): string {
+  const source = SOURCE_LABEL[lanes[0].info.source] ?? lanes[0].info.source;
+  const groups = new Set(lanes.map((l) => l.info.group));
   const models = new Set(lanes.map((l) => l.info.modelId).filter((m): m is string => !!m));
-  return models.size === 1 ? `${group} · ${[...models][0]}` : group;
+  const model = models.size === 1 ? ` · ${[...models][0]}` : "";
+  const strip = (name: string) => name.replace(/^[a-z]+:/, "");
+  if (groups.size === 1) return `${source} · ${strip(lanes[0].info.group)}${model}`;
+  const name = strip(id);
+  return `${source} · ${name.slice(name.lastIndexOf("/") + 1)} · ${groups.size} groups${model}`;
 }
 
 /**
@@ -55,7 +71,7 @@ export function groupRuns(lanes: LaneData[]): Run[] {
     for (const l of members) rebaseLane(l, originSec);
     runs.push({
       id,
-      label: runLabel(members),
+      label: runLabel(id, members),
       source: members[0].info.source,
       lanes: members.map((l) => l.info.id),
       originSec,

@@ -1,4 +1,5 @@
 import { laneExtent } from "./dataset";
+import { formatDuration, formatNs } from "./time";
 import type { Diagnostic, FormatId, LaneData, Model, SourceFamily } from "./types";
 
 /** The `rankscope inspect --json` document (DESIGN.md contract). */
@@ -115,13 +116,21 @@ export function inspectReport(model: Model): InspectReport {
 /** The human form of the same report. */
 export function formatInspect(r: InspectReport): string {
   const out: string[] = [];
-  out.push(`${r.files.length} input(s), ${r.lanes.length} lane(s)`);
+  out.push(`${r.files.length} input(s), ${r.lanes.length} lane(s), ${r.runs.length} run(s)`);
   for (const f of r.files) {
     out.push(`  ${f.format.padEnd(24)} ${String(f.records).padStart(8)} records  ${f.path}`);
     for (const e of f.errors) out.push(`      error${e.line ? ` (line ${e.line})` : ""}: ${e.message}`);
     for (const w of f.warnings) out.push(`      warning: ${w}`);
   }
   for (const n of r.notes) out.push(`  note: ${n.message}`);
+  out.push("runs:");
+  for (const run of r.runs) {
+    const start = BigInt(run.startNs);
+    const span = formatDuration(Number(BigInt(run.endNs) - start));
+    out.push(
+      `  ${formatNs(start).slice(0, 19).replace("T", " ")} UTC  ${span.padEnd(12)} ${run.lanes.length} lane(s)  ${run.label}`,
+    );
+  }
   let group = "";
   for (const l of r.lanes) {
     if (l.group !== group) {

@@ -143,6 +143,8 @@ function laneOf(ctx: ParseContext, service: string, key: string, resource: JsonO
     label: key ? `${service} · ${key}` : service,
     source: "otlp",
     group: `otlp:${service}`,
+    // One export holds every service of a system: the file is the run, services its groups.
+    run: `otlp:${ctx.report.path}`,
     node: typeof resource["host.name"] === "string" ? (resource["host.name"] as string) : key || null,
   });
 }

@@ -124,6 +124,8 @@ export class Scrape {
       label: who ? `${target} · ${who}` : target,
       source: "prometheus",
       group: `prometheus:${target}`,
+      // A folder of scrapes over time is one run, whatever targets it holds.
+      run: `prometheus:${this.folder || "."}`,
       node: who,
     });
     lane.counter(
