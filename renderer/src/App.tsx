@@ -12,7 +12,9 @@ import { useApp } from "./app/store";
 import { DropTarget } from "./components/DropTarget";
 import { FilesPanel } from "./components/FilesPanel";
 import { LibraryPanel } from "./components/LibraryPanel";
+import { PaneResizer } from "./components/PaneResizer";
 import { ProgressBar } from "./components/ProgressBar";
+import { RunsPanel } from "./components/RunsPanel";
 import { Toolbar } from "./components/Toolbar";
 import { host } from "./host";
 import { Inspector } from "./inspector/Inspector";
@@ -40,6 +42,7 @@ export function App() {
       status: s.ingest.status,
     })),
   );
+  const runCount = current?.runs?.length ?? 0;
   useShortcuts();
   useEffect(() => {
     void startup();
@@ -75,6 +78,13 @@ export function App() {
         <aside className="sidebar">
           <div className="tabs">
             <button
+              className={sidebar === "runs" ? "active" : ""}
+              onClick={() => useApp.getState().setSidebar("runs")}
+              data-testid="tab-runs"
+            >
+              Runs{runCount ? ` (${runCount})` : ""}
+            </button>
+            <button
               className={sidebar === "files" ? "active" : ""}
               onClick={() => useApp.getState().setSidebar("files")}
             >
@@ -87,12 +97,26 @@ export function App() {
               Library
             </button>
           </div>
-          {sidebar === "files" ? <FilesPanel /> : <LibraryPanel />}
+          {sidebar === "runs" ? <RunsPanel /> : sidebar === "files" ? <FilesPanel /> : <LibraryPanel />}
         </aside>
+        <PaneResizer
+          cssVar="--sidebar-width"
+          edge="right"
+          min={200}
+          max={640}
+          label="Resize the side panel"
+        />
         <section className="content">
           {current ? (
             <div className="content-row">
               <Timeline />
+              <PaneResizer
+                cssVar="--inspector-width"
+                edge="left"
+                min={260}
+                max={800}
+                label="Resize the inspector"
+              />
               <Inspector />
             </div>
           ) : (

@@ -199,6 +199,7 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     progress.filesDone++;
     emit();
   }
+  builder.setFile(-1);
   for (const state of sharedState.values()) state.finish();
   progress.currentPath = null;
   emit(true);

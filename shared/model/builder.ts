@@ -126,6 +126,15 @@ export class LaneBuilder {
     return o === store.originSec ? 0 : (o - store.originSec) * 1e9;
   }
 
+  /**
+   * The input data belongs to: the one being read, or between inputs (a collector's
+   * `finish()` replaying what it gathered) the lane's latest one.
+   */
+  private get file(): number {
+    const f = this.builder.fileIndex;
+    return f >= 0 ? f : Math.max(this.store.lastFile, 0);
+  }
+
   private touch(file: number, t: number): void {
     if (file !== this.store.lastFile) {
       this.store.files.add(file);
@@ -137,7 +146,7 @@ export class LaneBuilder {
   span(s: SpanInput): void {
     const c = this.store.spanCols;
     const d = this.shift();
-    const file = s.file ?? this.builder.fileIndex;
+    const file = s.file ?? this.file;
     c.start.push(s.start + d);
     c.end.push(Math.max(s.end, s.start) + d);
     c.name.push(this.store.strings.id(s.name));
@@ -152,7 +161,7 @@ export class LaneBuilder {
 
   marker(m: MarkerInput): void {
     const c = this.store.markerCols;
-    const file = m.file ?? this.builder.fileIndex;
+    const file = m.file ?? this.file;
     c.t.push(m.t + this.shift());
     c.name.push(this.store.strings.id(m.name));
     c.kind.push(m.kind);
@@ -171,7 +180,7 @@ export class LaneBuilder {
     }
     series.t.push(t + this.shift());
     series.v.push(v);
-    this.touch(this.builder.fileIndex, t);
+    this.touch(this.file, t);
   }
 
   /**
@@ -279,7 +288,10 @@ export class ModelBuilder {
     return this.file;
   }
 
-  /** Subsequent data is attributed to this input, and read in a fresh time base. */
+  /**
+   * Subsequent data is attributed to this input, and read in a fresh time base; -1 once every
+   * input is read (what collectors add then belongs to each lane's latest input).
+   */
   setFile(index: number): void {
     this.file = index;
     this.timeBase = new TimeBase();
@@ -310,11 +322,6 @@ export class ModelBuilder {
       e.t = t;
       e.approx = approx;
     }
-  }
-
-  /** Input `file` was a snapshot taken at offset t of the current time base (its generatedAt). */
-  snapshotAt(t: number, time: TimeBase = this.timeBase, file = this.file): void {
-    if (Number.isFinite(t)) this.reach(file, time, t);
   }
 
   hasLane(id: string): boolean {

@@ -8,7 +8,8 @@ import { useApp } from "./store";
 
 /**
  * App-wide keys (timeline navigation keys live in the timeline): `[`/`]` step to the
- * previous/next event of the selected lane (with Shift: of all lanes), `N` writes a note at
+ * previous/next event of the selected lane (with Shift: of all lanes), `T` switches the axis
+ * between wall-clock time and time since the run started, `N` writes a note at
  * the pinned instant, Ctrl/Cmd+Z undoes a lane shift or clock alignment, Esc unpins.
  */
 export function useShortcuts(): void {
@@ -41,6 +42,9 @@ export function useShortcuts(): void {
         requestAnimationFrame(() =>
           (document.querySelector("[data-testid=note-text]") as HTMLTextAreaElement | null)?.focus(),
         );
+      } else if (e.key.toLowerCase() === "t" && s.current) {
+        s.setClock(s.clock === "wall" ? "since" : "wall");
+        e.preventDefault();
       } else if (e.key === "/") {
         e.preventDefault();
         (document.querySelector("[data-testid=filter]") as HTMLInputElement | null)?.focus();

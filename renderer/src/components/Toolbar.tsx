@@ -12,6 +12,8 @@ export function Toolbar() {
   const folderInput = useRef<HTMLInputElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const current = useApp((s) => s.current);
+  const clock = useApp((s) => s.clock);
+  const comparing = useApp((s) => s.scope.kind === "compare");
   const [exporting, setExporting] = useState(false);
   useEffect(() => host.onMenu("export-png", () => setExporting(true)), []);
   useEffect(() => {
@@ -47,6 +49,15 @@ export function Toolbar() {
         title="Fit the whole run (F)"
       >
         Fit
+      </button>
+      <button
+        disabled={!current || comparing}
+        onClick={() => useApp.getState().setClock(clock === "wall" ? "since" : "wall")}
+        title="Label the axis with wall-clock time or with the time since the run started (T)"
+        data-testid="clock-mode"
+        aria-pressed={clock === "since"}
+      >
+        {comparing || clock === "since" ? "Since start" : "Wall clock"}
       </button>
       <button
         disabled={!current}

@@ -2,7 +2,9 @@ import { useMemo } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { estimateClockOffsets } from "../../../shared/analysis/clock";
 import { alignStormlog } from "../../../shared/analysis/stormlogAlign";
+import { runKey } from "../../../shared/model/runs";
 import { formatDuration } from "../../../shared/model/time";
+import type { LaneData } from "../../../shared/model/types";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 
@@ -12,14 +14,25 @@ import { useApp } from "../app/store";
  * stormlog's own first-sample alignment.
  */
 export function Clocks() {
-  const { version, shiftHistory } = useApp(
-    useShallow((s) => ({ version: s.dataVersion, shiftHistory: s.shiftHistory })),
+  const { version, shiftHistory, current } = useApp(
+    useShallow((s) => ({ version: s.dataVersion, shiftHistory: s.shiftHistory, current: s.current })),
   );
-  const { clock, storm } = useMemo(() => {
+  const { clocks, storm } = useMemo(() => {
     void version;
     const lanes = currentData().lanes.map((l) => l.data);
-    return { clock: estimateClockOffsets(lanes), storm: alignStormlog(lanes) };
+    // Nodes are compared within a run only: two clusters' clocks say nothing of each other.
+    const byRun = new Map<string, LaneData[]>();
+    for (const l of lanes) {
+      const k = runKey(l);
+      if (!byRun.has(k)) byRun.set(k, []);
+      byRun.get(k)!.push(l);
+    }
+    const clocks = [...byRun]
+      .map(([run, members]) => ({ run, clock: estimateClockOffsets(members) }))
+      .filter((c) => c.clock.nodes.length);
+    return { clocks, storm: alignStormlog(lanes) };
   }, [version]);
+  const runLabel = (id: string) => current?.runs?.find((r) => r.id === id)?.label ?? id;
   const apply = (perLane: Map<string, number>, label: string) => {
     const s = useApp.getState();
     const next = { ...s.shifts };
@@ -33,8 +46,13 @@ export function Clocks() {
   return (
     <div data-testid="clocks">
       <h4>Node clocks (from barrier exits)</h4>
-      {clock.nodes.length ? (
-        <>
+      {clocks.map(({ run, clock }) => (
+        <div key={run} className="clock-run" data-testid="clock-run">
+          {clocks.length > 1 && (
+            <div className="clock-run-label" title={runLabel(run)}>
+              {runLabel(run)}
+            </div>
+          )}
           <table className="clock-table">
             <thead>
               <tr>
@@ -71,8 +89,9 @@ export function Clocks() {
           >
             Align clocks
           </button>
-        </>
-      ) : (
+        </div>
+      ))}
+      {!clocks.length && (
         <div className="panel-empty">
           No lanes with node identity and shared barriers to estimate clocks from.
         </div>

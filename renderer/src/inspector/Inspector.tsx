@@ -1,6 +1,7 @@
 import { useApp } from "../app/store";
 import { Details } from "./Details";
 import { Clocks } from "./Clocks";
+import { Compare } from "./Compare";
 import { Findings } from "./Findings";
 import { Notes } from "./Notes";
 import { Readout } from "./Readout";
@@ -11,6 +12,7 @@ const TABS = [
   ["stragglers", "Findings"],
   ["clocks", "Clocks"],
   ["notes", "Notes"],
+  ["compare", "Compare"],
 ] as const;
 
 /** The right-hand panel: what is under the cursor, what was clicked, and the notes. */
@@ -40,6 +42,8 @@ export function Inspector() {
           <Findings />
         ) : tab === "clocks" ? (
           <Clocks />
+        ) : tab === "compare" ? (
+          <Compare />
         ) : (
           <Notes />
         )}

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { hangs } from "../../../shared/analysis/stragglers";
 import { inspectReport } from "../../../shared/model/summary";
 import { SpanFlag } from "../../../shared/model/types";
@@ -61,4 +64,20 @@ describe("a lane ends where its own source ends", () => {
       });
     });
   }
+
+  it("what a collector adds after the last input (a dead process, an open phase) stays its own lane's", async () => {
+    const files: Record<string, string | Uint8Array> = {};
+    for (const f of generateSkulkDemo()) files[`demo/${f.path}`] = f.content;
+    // Read last: a stormlog export of December.
+    files["z/rank1.json"] = readFileSync(
+      path.join(__dirname, "../../fixtures/upstream/stormlog/generated/rank1.json"),
+    );
+    const report = inspectReport(await ingestFiles(files));
+    const april25 = BigInt(Date.UTC(2026, 3, 25)) * 1_000_000n;
+    const skulk = report.lanes.filter((l) => l.source === "skulk");
+    expect(skulk.length).toBeGreaterThan(0);
+    for (const l of skulk) expect(BigInt(l.endNs!)).toBeLessThan(april25);
+    for (const r of report.runs.filter((r) => r.id.startsWith("skulk:")))
+      expect(BigInt(r.endNs)).toBeLessThan(april25);
+  });
 });
