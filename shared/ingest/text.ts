@@ -1,3 +1,4 @@
+import { limitText, MAX_RECORD_CHARS, sizeText } from "./limits";
 import type { FileSource } from "./source";
 
 /** Decoded text of a source, chunk by chunk (UTF-8; invalid bytes become U+FFFD). */
@@ -20,28 +21,71 @@ export interface Line {
   terminated: boolean;
 }
 
-/** Lines of a source without ever holding the whole file; strips "\r". */
+export interface LineOptions {
+  /** Lines longer than this are never assembled (default MAX_RECORD_CHARS). */
+  maxLineChars?: number;
+  /**
+   * Called for a line over the limit instead of onLine, and reading goes on. Without it
+   * the read stops there with an error naming the line (the lines before it are kept).
+   */
+  onTooLong?: (number: number, chars: number) => void;
+}
+
+/**
+ * Lines of a source without ever holding the whole file; strips "\r". A long line is
+ * gathered as parts and joined once (re-scanning a growing carry was quadratic), and a line
+ * over the limit is only counted, never built.
+ */
 export async function forEachLine(
   source: FileSource,
   onLine: (line: Line) => void,
   signal?: AbortSignal,
+  opts: LineOptions = {},
 ): Promise<number> {
-  let carry = "";
+  const max = opts.maxLineChars ?? MAX_RECORD_CHARS;
+  let parts: string[] = [];
+  let pending = 0;
+  let tooLong = false;
   let number = 0;
+  const emit = (last: string, terminated: boolean) => {
+    number++;
+    if (tooLong || pending + last.length > max) {
+      const chars = pending + last.length;
+      parts = [];
+      pending = 0;
+      tooLong = false;
+      if (!opts.onTooLong)
+        throw new Error(
+          `line ${number} is ${sizeText(chars)} long, over the ${limitText(max)} line limit; the lines after it were not read`,
+        );
+      opts.onTooLong(number, chars);
+      return;
+    }
+    let text = parts.length ? parts.join("") + last : last;
+    parts = [];
+    pending = 0;
+    if (terminated && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    onLine({ text, number, terminated });
+  };
   for await (const text of textChunks(source, signal)) {
     let from = 0;
-    const buf = carry ? carry + text : text;
-    carry = "";
     for (;;) {
-      const nl = buf.indexOf("\n", from);
+      const nl = text.indexOf("\n", from);
       if (nl < 0) break;
-      const end = nl > from && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      onLine({ text: buf.slice(from, end), number: ++number, terminated: true });
+      emit(text.slice(from, nl), true);
       from = nl + 1;
     }
-    carry = buf.slice(from);
+    if (from < text.length) {
+      const rest = text.length - from;
+      if (!tooLong && pending + rest <= max) parts.push(from ? text.slice(from) : text);
+      else {
+        tooLong = true;
+        parts = [];
+      }
+      pending += rest;
+    }
   }
-  if (carry) onLine({ text: carry, number: ++number, terminated: false });
+  if (pending || tooLong) emit("", false);
   return number;
 }
 

@@ -1,4 +1,5 @@
 import { Column, f64, permute, sortOrder, u32, u8 } from "./columns";
+import { deeperThan, serialisableCopy } from "./depth";
 import { TimeBase } from "./time";
 import type { CounterSeries, LaneData, LaneInfo, MarkerKindValue } from "./types";
 import { SpanFlag } from "./types";
@@ -51,11 +52,34 @@ export function parseArgs(text: string): Record<string, unknown> {
   }
 }
 
-function argsText(args: Record<string, unknown> | null | undefined): string {
+/**
+ * Args as JSON text. A value nested past MAX_VALUE_DEPTH would overflow the stack here or
+ * wherever the args are shown or exported, so it is cut and the file is told; a BigInt or
+ * a cycle (a format's slip) is written as far as it can be rather than failing the file.
+ */
+function argsText(args: Record<string, unknown> | null | undefined, onCut: () => void): string {
   if (!args) return "";
-  for (const k in args) if (args[k] !== undefined && args[k] !== null) return JSON.stringify(args);
-  return "";
+  let any = false;
+  for (const k in args) if (args[k] !== undefined && args[k] !== null) any = true;
+  if (!any) return "";
+  if (!deeperThan(args)) {
+    try {
+      return JSON.stringify(args);
+    } catch {
+      // Below: the copy has no BigInts and no cycles.
+    }
+  }
+  const { value, cuts } = serialisableCopy(args);
+  if (cuts) onCut();
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    return JSON.stringify({ unreadable: (e as Error).message });
+  }
 }
+
+/** Per file index, how many spans and markers had args cut for depth, and the first one's line. */
+export type ArgsCuts = Map<number, { count: number; line: number }>;
 
 export class LaneBuilder {
   private readonly strings = new StringTable();
@@ -74,7 +98,17 @@ export class LaneBuilder {
   constructor(
     public info: LaneInfo,
     private readonly currentFile: { index: number },
+    private readonly cuts: ArgsCuts = new Map(),
   ) {}
+
+  private args(args: Record<string, unknown> | null | undefined, file: number, line = 0): number {
+    const cut = () => {
+      const seen = this.cuts.get(file);
+      if (seen) seen.count++;
+      else this.cuts.set(file, { count: 1, line });
+    };
+    return this.strings.id(argsText(args, cut));
+  }
 
   private get file(): number {
     return this.currentFile.index;
@@ -100,8 +134,9 @@ export class LaneBuilder {
     c.name.push(this.strings.id(s.name));
     c.depth.push(s.depth ?? 0);
     c.flags.push(s.flags ?? 0);
-    c.args.push(this.strings.id(argsText(s.args)));
-    c.file.push(s.file ?? this.file);
+    const file = s.file ?? this.file;
+    c.args.push(this.args(s.args, file, s.line));
+    c.file.push(file);
     c.line.push(s.line ?? 0);
   }
 
@@ -110,8 +145,9 @@ export class LaneBuilder {
     c.t.push(m.t);
     c.name.push(this.strings.id(m.name));
     c.kind.push(m.kind);
-    c.args.push(this.strings.id(argsText(m.args)));
-    c.file.push(m.file ?? this.file);
+    const file = m.file ?? this.file;
+    c.args.push(this.args(m.args, file, m.line));
+    c.file.push(file);
     c.line.push(m.line ?? 0);
   }
 
@@ -200,6 +236,8 @@ export class ModelBuilder {
   readonly time: TimeBase;
   private readonly lanes = new Map<string, LaneBuilder>();
   private readonly currentFile = { index: 0 };
+  /** Spans and markers whose args were cut for depth, per file index (the pipeline warns). */
+  readonly argsCuts: ArgsCuts = new Map();
 
   constructor(time = new TimeBase()) {
     this.time = time;
@@ -213,7 +251,7 @@ export class ModelBuilder {
   lane(info: LaneInfo): LaneBuilder {
     let lane = this.lanes.get(info.id);
     if (!lane) {
-      lane = new LaneBuilder({ ...info }, this.currentFile);
+      lane = new LaneBuilder({ ...info }, this.currentFile, this.argsCuts);
       this.lanes.set(info.id, lane);
     } else {
       lane.mergeInfo(info);
