@@ -85,6 +85,7 @@ export async function readJsonRecords(
     }
   };
   const tooLarge = (line: number, chars: number) => report.error(line, recordTooLarge(chars, line));
+  const invalid = invalidCounter();
   const lines = async (from = 1) => {
     await forEachLine(
       source,
@@ -93,21 +94,25 @@ export async function readJsonRecords(
         if (text && line.number >= from) take(text, line.number, !line.terminated);
       },
       opts.signal,
-      { onTooLong: (line, chars) => line >= from && tooLarge(line, chars) },
+      { onTooLong: (line, chars) => line >= from && tooLarge(line, chars), onInvalid: invalid.add },
     );
+    invalid.warn(report);
     return { shape: "jsonl" as const, envelope: {}, streamedKey: null };
   };
   if (looksLikeJsonl(headText)) return lines();
 
   const result = await streamJsonElements(
-    textChunks(source, opts.signal),
+    textChunks(source, opts.signal, invalid.add),
     { keys: opts.keys, onTooLarge: tooLarge },
     (text, line) => take(text, line),
   );
   // The first record was longer than the head: it is JSON Lines after all. Records the
   // first line streamed (an OTLP batch under "resourceSpans") are not read twice.
-  if (result.secondValueLine !== null && result.root === "object")
+  if (result.secondValueLine !== null && result.root === "object") {
+    invalid.reset();
     return lines(result.streamedKey === null ? 1 : result.secondValueLine);
+  }
+  invalid.warn(report);
   if (result.secondValueLine !== null)
     report.warn(`line ${result.secondValueLine}: content after the end of the JSON array was not read`);
   if (result.tornElementLine !== null) {
@@ -165,7 +170,9 @@ export async function readJsonDocument(
     report.error(undefined, `document of ${source.size} bytes is too large for this shape (limit 256 MiB)`);
     return null;
   }
-  const text = await readText(source, opts.signal);
+  const invalid = invalidCounter();
+  const text = await readText(source, opts.signal, invalid.add);
+  invalid.warn(report);
   let doc: unknown;
   try {
     doc = JSON.parse(opts.prepare ? opts.prepare(text) : text);
@@ -185,4 +192,17 @@ export async function readJsonDocument(
 function warnCuts(report: FileReportBuilder, cuts: number): void {
   if (cuts)
     report.warn(`${cuts} value(s) nested deeper than ${MAX_VALUE_DEPTH} levels were cut (shown as a marker)`);
+}
+
+/** Counts invalid UTF-8 sequences as they are decoded; warns once, after the read. */
+function invalidCounter() {
+  let n = 0;
+  return {
+    add: (k: number) => void (n += k),
+    reset: () => void (n = 0),
+    warn(report: FileReportBuilder) {
+      if (n)
+        report.warn(`${n} invalid UTF-8 sequence(s) read as U+FFFD (the text around them may be garbled)`);
+    },
+  };
 }

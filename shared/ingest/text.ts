@@ -1,16 +1,40 @@
 import { limitText, MAX_RECORD_CHARS, sizeText } from "./limits";
 import type { FileSource } from "./source";
 
-/** Decoded text of a source, chunk by chunk (UTF-8; invalid bytes become U+FFFD). */
-export async function* textChunks(source: FileSource, signal?: AbortSignal): AsyncIterable<string> {
+/**
+ * Decoded text of a source, chunk by chunk (UTF-8; invalid bytes become U+FFFD, and
+ * `onInvalid` hears how many sequences were replaced, so the file can say so).
+ */
+export async function* textChunks(
+  source: FileSource,
+  signal?: AbortSignal,
+  onInvalid?: (replaced: number) => void,
+): AsyncIterable<string> {
   const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
   for await (const chunk of source.chunks()) {
     signal?.throwIfAborted();
     const text = decoder.decode(chunk, { stream: true });
+    if (onInvalid) countReplaced(text, chunk, onInvalid);
     if (text) yield text;
   }
   const tail = decoder.decode();
+  if (onInvalid && tail) countReplaced(tail, new Uint8Array(0), onInvalid);
   if (tail) yield tail;
+}
+
+/**
+ * U+FFFD in the text that the bytes did not spell (EF BF BD). Clean text costs one
+ * indexOf; a sequence split across two chunks may be miscounted, which a warning survives.
+ */
+function countReplaced(text: string, bytes: Uint8Array, onInvalid: (n: number) => void): void {
+  let at = text.indexOf("\uFFFD");
+  if (at < 0) return;
+  let inText = 0;
+  for (; at >= 0; at = text.indexOf("\uFFFD", at + 1)) inText++;
+  let inBytes = 0;
+  for (let i = bytes.indexOf(0xef); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0xef, i + 1))
+    if (bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) inBytes++;
+  if (inText > inBytes) onInvalid(inText - inBytes);
 }
 
 export interface Line {
@@ -29,6 +53,8 @@ export interface LineOptions {
    * the read stops there with an error naming the line (the lines before it are kept).
    */
   onTooLong?: (number: number, chars: number) => void;
+  /** Told how many invalid UTF-8 sequences were read as U+FFFD. */
+  onInvalid?: (replaced: number) => void;
 }
 
 /**
@@ -67,7 +93,7 @@ export async function forEachLine(
     if (terminated && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     onLine({ text, number, terminated });
   };
-  for await (const text of textChunks(source, signal)) {
+  for await (const text of textChunks(source, signal, opts.onInvalid)) {
     let from = 0;
     for (;;) {
       const nl = text.indexOf("\n", from);
@@ -90,9 +116,13 @@ export async function forEachLine(
 }
 
 /** Whole text of a source (small documents only: the caller checks the size). */
-export async function readText(source: FileSource, signal?: AbortSignal): Promise<string> {
+export async function readText(
+  source: FileSource,
+  signal?: AbortSignal,
+  onInvalid?: (replaced: number) => void,
+): Promise<string> {
   const parts: string[] = [];
-  for await (const t of textChunks(source, signal)) parts.push(t);
+  for await (const t of textChunks(source, signal, onInvalid)) parts.push(t);
   return parts.join("");
 }
 
