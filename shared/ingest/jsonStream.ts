@@ -132,10 +132,6 @@ export class JsonElementScanner {
         this.endScalar(s, i);
       } else if (isSpace(c)) {
         this.endScalar(s, i);
-      } else if (this.depth === 0 && (c === LBRACE || c === LBRACK) && this.rootClosed()) {
-        // A second value after the root closed: a sequence of values, not one document.
-        this.secondValueLine = this.line;
-        return;
       } else if (c === Q) {
         this.valueStarts(i, true);
         this.inString = true;
@@ -144,6 +140,11 @@ export class JsonElementScanner {
           this.keyParts = [];
         }
       } else if (c === LBRACE || c === LBRACK) {
+        if (this.depth === 0 && this.rootClosed()) {
+          // A second value after the root closed: a sequence of values, not one document.
+          this.secondValueLine = this.line;
+          return;
+        }
         if (this.depth === 0) {
           this.root = c === LBRACK ? "array" : "object";
           if (c === LBRACK) this.streamDepth = 1;

@@ -57,12 +57,18 @@ export function parseArgs(text: string): Record<string, unknown> {
  * wherever the args are shown or exported, so it is cut and the file is told; a BigInt or
  * a cycle (a format's slip) is written as far as it can be rather than failing the file.
  */
-function argsText(args: Record<string, unknown> | null | undefined, onCut: () => void): string {
+function argsText(args: Record<string, unknown> | null | undefined): string | { cut: string } {
   if (!args) return "";
   let any = false;
-  for (const k in args) if (args[k] !== undefined && args[k] !== null) any = true;
+  let nested = false;
+  for (const k in args) {
+    const v = args[k];
+    if (v === undefined || v === null) continue;
+    any = true;
+    if (typeof v === "object") nested = true;
+  }
   if (!any) return "";
-  if (!deeperThan(args)) {
+  if (!nested || !deeperThan(args)) {
     try {
       return JSON.stringify(args);
     } catch {
@@ -70,12 +76,13 @@ function argsText(args: Record<string, unknown> | null | undefined, onCut: () =>
     }
   }
   const { value, cuts } = serialisableCopy(args);
-  if (cuts) onCut();
+  let text: string;
   try {
-    return JSON.stringify(value);
+    text = JSON.stringify(value);
   } catch (e) {
-    return JSON.stringify({ unreadable: (e as Error).message });
+    text = JSON.stringify({ unreadable: (e as Error).message });
   }
+  return cuts ? { cut: text } : text;
 }
 
 /** Per file index, how many spans and markers had args cut for depth, and the first one's line. */
@@ -102,12 +109,12 @@ export class LaneBuilder {
   ) {}
 
   private args(args: Record<string, unknown> | null | undefined, file: number, line = 0): number {
-    const cut = () => {
-      const seen = this.cuts.get(file);
-      if (seen) seen.count++;
-      else this.cuts.set(file, { count: 1, line });
-    };
-    return this.strings.id(argsText(args, cut));
+    const text = argsText(args);
+    if (typeof text === "string") return this.strings.id(text);
+    const seen = this.cuts.get(file);
+    if (seen) seen.count++;
+    else this.cuts.set(file, { count: 1, line });
+    return this.strings.id(text.cut);
   }
 
   private get file(): number {
