@@ -106,6 +106,37 @@ function stringEnd(text: string, open: number): number {
   }
 }
 
+/**
+ * Whether the text is JSON Lines: its first line is a whole JSON value with more content
+ * after it (or, when the first line is broken, the second line is one). A one-line JSON
+ * document has nothing after its line; a pretty-printed one has no whole first line.
+ * Judged on the head (readHead), so detection and the record readers agree.
+ */
+export function looksLikeJsonl(headText: string): boolean {
+  const lines: string[] = [];
+  let from = 0;
+  while (lines.length < 2) {
+    const nl = headText.indexOf("\n", from);
+    if (nl < 0) break;
+    const line = headText.slice(from, nl).trim();
+    from = nl + 1;
+    if (line) lines.push(line);
+  }
+  if (!lines.length) return false;
+  const rest = lines.length > 1 || headText.slice(from).trim().length > 0;
+  if (!rest) return false;
+  const parses = (l: string) => {
+    if (l[0] !== "{" && l[0] !== "[") return false;
+    try {
+      JSON.parse(l);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return parses(lines[0]) || (lines[0][0] === "{" && lines.length > 1 && parses(lines[1]));
+}
+
 /** Why a file is not telemetry: a warning, or an error with its line when the JSON is broken. */
 export function explainUnknown(head: Head, report: FileReportBuilder): void {
   if (head.size === 0) return report.warn("empty file");
@@ -114,7 +145,7 @@ export function explainUnknown(head: Head, report: FileReportBuilder): void {
   const text = head.text.trimStart();
   if (!text) return report.warn("only whitespace");
   if (text[0] !== "{" && text[0] !== "[") return report.warn("not a telemetry format Rankscope knows");
-  if (head.bytes.length >= head.size) {
+  if (head.bytes.length >= head.size && !looksLikeJsonl(head.text)) {
     // The file's own text, blank lines and all, so the error's line is the file's line.
     const whole = decodeHead(head.bytes);
     try {

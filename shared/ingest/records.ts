@@ -1,5 +1,7 @@
 import { cutDeepValues, MAX_VALUE_DEPTH } from "../model/depth";
-import { readHead } from "./head";
+import { looksLikeJsonl, readHead } from "./head";
+
+export { looksLikeJsonl } from "./head";
 import { MAX_RECORD_CHARS, recordTooLarge, sizeText } from "./limits";
 import { errorText, type FileReportBuilder } from "./report";
 import type { FileSource } from "./source";
@@ -21,36 +23,6 @@ export interface RecordReadResult {
   /** Small top-level fields of an object root (for "single" the whole record). */
   envelope: Record<string, unknown>;
   streamedKey: string | null;
-}
-
-/**
- * Whether the text is JSON Lines: its first line is a whole JSON value with more content
- * after it (or, when the first line is broken, the second line is one). A one-line JSON
- * document has nothing after its line; a pretty-printed one has no whole first line.
- */
-export function looksLikeJsonl(headText: string): boolean {
-  const lines: string[] = [];
-  let from = 0;
-  while (lines.length < 2) {
-    const nl = headText.indexOf("\n", from);
-    if (nl < 0) break;
-    const line = headText.slice(from, nl).trim();
-    from = nl + 1;
-    if (line) lines.push(line);
-  }
-  if (!lines.length) return false;
-  const rest = lines.length > 1 || headText.slice(from).trim().length > 0;
-  if (!rest) return false;
-  const parses = (l: string) => {
-    if (l[0] !== "{" && l[0] !== "[") return false;
-    try {
-      JSON.parse(l);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return parses(lines[0]) || (lines[0][0] === "{" && lines.length > 1 && parses(lines[1]));
 }
 
 /**

@@ -133,6 +133,9 @@ export function decodeHead(bytes: Uint8Array): string {
 /** Why bytes are not text, or null when they look like text. */
 export function binaryReason(bytes: Uint8Array): string | null {
   if (bytes.length === 0) return null;
+  // What Windows PowerShell's `>` writes: say so rather than "binary".
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return "UTF-16 text: Rankscope reads UTF-8 (save the file as UTF-8, e.g. `Out-File -Encoding utf8`)";
   let nul = 0;
   let control = 0;
   const n = Math.min(bytes.length, 8192);
