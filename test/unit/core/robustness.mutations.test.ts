@@ -191,7 +191,6 @@ describe("one damaged file never changes what another file reads as", () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...pairs), mutation, async ([target, other], m) => {
         const mutated = m.apply(TEXT[target], target);
-        if (process.env.SHOW) console.log(m.kind, target, other);
         const r = await ingest([
           memorySource(`a/${other}`, all[other]),
           memorySource(`b/${target}`, mutated),
