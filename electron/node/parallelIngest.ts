@@ -57,13 +57,27 @@ function runWorker(url: URL, files: NodeFileSource[]): Promise<IngestResult> {
       lastModified: f.lastModified,
     })),
   };
-  return new Promise((resolve, reject) => {
+  // A worker that dies (out of memory, say) costs its own files, reported, not the run.
+  const failed = (why: string): IngestResult => ({
+    originSec: 0,
+    lanes: [],
+    notes: [],
+    files: files.map((f) => ({
+      path: f.path,
+      format: "unknown",
+      bytes: f.size,
+      records: 0,
+      errors: [{ message: `could not be read: the ingest worker reading it failed (${why})` }],
+      warnings: [],
+    })),
+  });
+  return new Promise((resolve) => {
     const w = new Worker(url, { workerData: job });
     w.once("message", (r: IngestResult) => {
       resolve(r);
       void w.terminate();
     });
-    w.once("error", reject);
-    w.once("exit", (code) => code !== 0 && reject(new Error(`ingest worker exited with code ${code}`)));
+    w.once("error", (e) => resolve(failed(e.message)));
+    w.once("exit", (code) => code !== 0 && resolve(failed(`exit code ${code}`)));
   });
 }

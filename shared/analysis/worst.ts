@@ -23,7 +23,8 @@ export function worstFinding(lanes: LaneData[]): WorstFinding | null {
   for (const lane of lanes) {
     const { kind, t } = lane.markers;
     for (let i = 0; i < kind.length; i++)
-      if (kind[i] === MarkerKind.Crash) return { kind: "crash", text: `${who(lane)} crashed`, laneId: lane.info.id, t: t[i] };
+      if (kind[i] === MarkerKind.Crash)
+        return { kind: "crash", text: `${who(lane)} crashed`, laneId: lane.info.id, t: t[i] };
   }
   const stuck = hangs(lanes).find((h) => h.alive !== false);
   if (stuck) {
@@ -40,7 +41,11 @@ export function worstFinding(lanes: LaneData[]): WorstFinding | null {
   for (const lane of lanes) {
     const { kind, t } = lane.markers;
     for (let i = 0; i < kind.length; i++)
-      if (kind[i] === MarkerKind.Error || kind[i] === MarkerKind.Exception || kind[i] === MarkerKind.Critical) {
+      if (
+        kind[i] === MarkerKind.Error ||
+        kind[i] === MarkerKind.Exception ||
+        kind[i] === MarkerKind.Critical
+      ) {
         errors++;
         if (!first || t[i] < first.t) first = { laneId: lane.info.id, t: t[i] };
       }

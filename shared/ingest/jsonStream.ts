@@ -1,3 +1,5 @@
+import { MAX_RECORD_CHARS } from "./limits";
+
 /**
  * Streams the elements of a JSON document's record array without building one string of
  * the whole document (V8 caps strings near 512 MB). The root may be an array of records,
@@ -9,13 +11,17 @@
 export interface JsonStreamOptions {
   /** Keys of an object root whose array value holds the records. */
   keys: readonly string[];
-  /** Envelope values longer than this are skipped (default 4 MiB). */
+  /** Envelope values longer than this are skipped (default 4 MiB); `droppedKeys` names them. */
   maxEnvelopeChars?: number;
   /**
    * Envelope keys whose value is kept as its JSON text, unparsed: an integer beyond 2^53
    * (Kineto's `baseTimeNanoseconds`) would lose digits in JSON.parse.
    */
   rawEnvelopeKeys?: readonly string[];
+  /** Elements longer than this are skipped unassembled (default MAX_RECORD_CHARS). */
+  maxElementChars?: number;
+  /** Called for each element over the limit, with its first line and length. */
+  onTooLarge?: (line: number, chars: number) => void;
 }
 
 export interface JsonStreamResult {
@@ -27,6 +33,15 @@ export interface JsonStreamResult {
   truncated: boolean;
   /** Line of an element that was cut off by the end of the file. */
   tornElementLine: number | null;
+  /** Envelope fields left out for their size, with their length. */
+  droppedKeys: { key: string; chars: number }[];
+  /** Characters of the root object's fields outside the streamed array (a single record's size). */
+  envelopeChars: number;
+  /**
+   * Line where a second top-level value starts: the text is a sequence of values (JSON
+   * Lines whose first record was longer than the head), not one document. Scanning stops there.
+   */
+  secondValueLine: number | null;
 }
 
 interface Capture {
@@ -69,15 +84,21 @@ export class JsonElementScanner {
   private line = 1;
   private readonly envelope: Record<string, unknown> = {};
   private readonly maxEnvelope: number;
+  private readonly maxElement: number;
+  private readonly droppedKeys: JsonStreamResult["droppedKeys"] = [];
+  private envelopeChars = 0;
+  private secondValueLine: number | null = null;
 
   constructor(
     private readonly opts: JsonStreamOptions,
     private readonly onElement: (text: string, line: number) => void,
   ) {
     this.maxEnvelope = opts.maxEnvelopeChars ?? 4 << 20;
+    this.maxElement = opts.maxElementChars ?? MAX_RECORD_CHARS;
   }
 
   feed(s: string): void {
+    if (this.secondValueLine !== null) return;
     const n = s.length;
     if (this.cap) this.cap.start = 0;
     if (this.keyStart >= 0) this.keyStart = 0;
@@ -124,6 +145,11 @@ export class JsonElementScanner {
           this.keyParts = [];
         }
       } else if (c === LBRACE || c === LBRACK) {
+        if (this.depth === 0 && this.rootClosed()) {
+          // A second value after the root closed: a sequence of values, not one document.
+          this.secondValueLine = this.line;
+          return;
+        }
         if (this.depth === 0) {
           this.root = c === LBRACK ? "array" : "object";
           if (c === LBRACK) this.streamDepth = 1;
@@ -157,7 +183,7 @@ export class JsonElementScanner {
       }
       i++;
     }
-    if (this.cap && !this.cap.dropped) this.appendCapture(s.slice(this.cap.start));
+    if (this.cap) this.appendCapture(s, this.cap.start);
     if (this.inString && this.keyStart >= 0) this.keyParts.push(s.slice(this.keyStart));
   }
 
@@ -173,7 +199,14 @@ export class JsonElementScanner {
       streamedKey: this.streamedKey,
       truncated: this.depth > 0 || this.inString,
       tornElementLine,
+      droppedKeys: this.droppedKeys,
+      envelopeChars: this.envelopeChars,
+      secondValueLine: this.secondValueLine,
     };
+  }
+
+  private rootClosed(): boolean {
+    return this.root === "object" || this.root === "array";
   }
 
   private isStreamKey(): boolean {
@@ -220,21 +253,36 @@ export class JsonElementScanner {
       this.finishCapture(s, i);
   }
 
-  private appendCapture(text: string): void {
+  private limitOf(cap: Capture): number {
+    if (cap.kind === "element") return this.maxElement;
+    // Once the fields beside the records pass a record's size, none more are kept.
+    return this.envelopeChars > this.maxElement ? 0 : this.maxEnvelope;
+  }
+
+  /** Keeps a capture's text up to its limit; past it only the length is counted. */
+  private appendCapture(s: string, from: number): void {
     const cap = this.cap!;
-    cap.chars += text.length;
-    if (cap.kind === "envelope" && cap.chars > this.maxEnvelope) {
+    cap.chars += s.length - from;
+    if (cap.dropped) return;
+    if (cap.chars > this.limitOf(cap)) {
       cap.dropped = true;
       cap.parts = [];
       return;
     }
-    cap.parts.push(text);
+    cap.parts.push(from ? s.slice(from) : s);
   }
 
   private finishCapture(s: string, endExclusive: number): void {
     const cap = this.cap!;
     this.cap = null;
-    if (cap.dropped) return;
+    const chars = cap.chars + endExclusive - cap.start;
+    const limit = this.limitOf(cap);
+    if (cap.kind === "envelope") this.envelopeChars += chars;
+    if (cap.dropped || chars > limit) {
+      if (cap.kind === "element") this.opts.onTooLarge?.(cap.line, chars);
+      else this.droppedKeys.push({ key: cap.key, chars });
+      return;
+    }
     const text = cap.parts.length
       ? cap.parts.join("") + s.slice(cap.start, endExclusive)
       : s.slice(cap.start, endExclusive);

@@ -1,11 +1,18 @@
 import { ModelBuilder } from "../model/builder";
+import { MAX_VALUE_DEPTH } from "../model/depth";
 import type { DatasetNote, FileReport, LaneData } from "../model/types";
 import { DIRECTORY_FORMATS, detectFormat, FORMATS } from "../formats";
 import type { DirectoryFormat, Format, Head, ParseContext } from "../formats/types";
 import { gzipAware, isGzip } from "./gzip";
-import { FileReportBuilder } from "./report";
+import { explainUnknown, readHead } from "./head";
+import { errorText, FileReportBuilder } from "./report";
 import { baseName, countingSource, dirName, type FileSource } from "./source";
-import { binaryReason, decodeHead, jsonErrorLine } from "./text";
+
+export { readHead } from "./head";
+
+export function earliestOrigin(lanes: LaneData[]): number {
+  return lanes.length ? Math.min(...lanes.map((l) => l.originSec)) : 0;
+}
 
 export interface IngestProgress {
   filesDone: number;
@@ -31,50 +38,6 @@ export interface IngestResult {
   lanes: LaneData[];
   files: FileReport[];
   notes: DatasetNote[];
-}
-
-const HEAD_BYTES = 64 * 1024;
-
-export function earliestOrigin(lanes: LaneData[]): number {
-  return lanes.length ? Math.min(...lanes.map((l) => l.originSec)) : 0;
-}
-
-export async function readHead(source: FileSource): Promise<Head> {
-  const bytes = await source.head(HEAD_BYTES);
-  return {
-    path: source.path,
-    name: baseName(source.path).toLowerCase(),
-    size: source.size,
-    bytes,
-    text: decodeHead(bytes),
-  };
-}
-
-/** Why a file is not telemetry: a warning, or an error with its line when the JSON is broken. */
-function explainUnknown(head: Head, report: FileReportBuilder, compressed: boolean): void {
-  if (head.size === 0) return report.warn("empty file");
-  const binary = binaryReason(head.bytes);
-  if (binary) return report.warn(binary);
-  const text = head.text.trimStart();
-  if (!text) return report.warn("only whitespace");
-  if (text[0] !== "{" && text[0] !== "[") return report.warn("not a telemetry format Rankscope knows");
-  // A gzip file's head is decompressed: it is whole only when it came up short.
-  if (head.bytes.length < HEAD_BYTES || (!compressed && head.bytes.length >= head.size)) {
-    try {
-      JSON.parse(head.text);
-    } catch (e) {
-      return report.error(
-        jsonErrorLine(head.text, e as Error),
-        `malformed JSON, and not recognisable as telemetry: ${(e as Error).message}`,
-      );
-    }
-  }
-  const keys = [
-    ...new Set([...head.text.slice(0, 4096).matchAll(/"([A-Za-z_][\w.-]{0,40})"\s*:/g)].map((m) => m[1])),
-  ].slice(0, 6);
-  report.warn(
-    `JSON, but not a telemetry shape Rankscope knows${keys.length ? ` (keys: ${keys.join(", ")})` : ""}`,
-  );
 }
 
 /**
@@ -109,8 +72,8 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     lastEmit = now;
     opts.onProgress?.({ ...progress });
   };
-  // Counted before decompression: progress is in bytes on disk, as bytesTotal is.
   const counted = (s: FileSource) =>
+    // Counted before decompression: progress is in bytes on disk, as bytesTotal is.
     gzipAware(
       countingSource(s, (n) => {
         progress.bytesDone += n;
@@ -119,6 +82,19 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     );
 
   const sharedState = new Map<string, { finish(): void }>();
+  /** Which inputs (by index) each shared state holds records of: they share its fate in finish(). */
+  const sharedBy = new Map<string, Set<number>>();
+  const reports: FileReportBuilder[] = [];
+  const warnCuts = (index: number) => {
+    const cuts = builder.argsCuts.get(index);
+    if (!cuts) return;
+    builder.argsCuts.delete(index);
+    const where = cuts.line ? `line ${cuts.line}: ` : "";
+    const more = cuts.count > 1 ? ` (${cuts.count} spans or markers in all)` : "";
+    reports[index].warn(
+      `${where}values nested deeper than ${MAX_VALUE_DEPTH} levels were cut, shown as a marker${more}`,
+    );
+  };
   const run = async (
     path: string,
     bytes: number,
@@ -126,7 +102,9 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     parse: (ctx: ParseContext) => Promise<void>,
   ) => {
     const report = new FileReportBuilder(path, format.id, bytes);
-    builder.setFile(files.length);
+    const index = files.length;
+    reports[index] = report;
+    builder.setFile(index);
     progress.currentPath = path;
     emit(true);
     const ctx: ParseContext = {
@@ -135,10 +113,12 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
       note: (n) => notes.push(n),
       sibling: (name) => byName.get(dirName(path) ? `${dirName(path)}/${name}` : name),
       signal: opts.signal,
-      fileIndex: files.length,
+      fileIndex: index,
       shared: <T extends { finish(): void }>(key: string, create: () => T): T => {
         let state = sharedState.get(key);
         if (!state) sharedState.set(key, (state = create()));
+        if (!sharedBy.has(key)) sharedBy.set(key, new Set());
+        sharedBy.get(key)!.add(index);
         return state as T;
       },
     };
@@ -146,8 +126,9 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
       await parse(ctx);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
-      report.error(undefined, `could not be read: ${(e as Error).message ?? String(e)}`);
+      report.error(undefined, `could not be read: ${errorText(e)}`);
     }
+    warnCuts(index);
     const built = report.build();
     files.push(built);
     progress.records += built.records;
@@ -164,11 +145,17 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
   }
   for (const [dir, dirFiles] of byDir) {
     for (const df of directoryFormats) {
-      const taken = await df.claim(
-        dir,
-        dirFiles.filter((f) => !claimed.has(f)),
-        headOf,
-      );
+      let taken: FileSource[] | null = null;
+      try {
+        taken = await df.claim(
+          dir,
+          dirFiles.filter((f) => !claimed.has(f)),
+          headOf,
+        );
+      } catch (e) {
+        if (opts.signal?.aborted) throw e;
+        // A claim that fails takes nothing: the files are still read one by one below.
+      }
       if (!taken || !taken.length) continue;
       for (const f of taken) claimed.add(f);
       const bytes = taken.reduce((n, f) => n + f.size, 0);
@@ -180,12 +167,23 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
   for (const source of sources) {
     if (claimed.has(source)) continue;
     opts.signal?.throwIfAborted();
-    const head = await headOf(source);
-    const detection = detectFormat(head, formats);
+    let head: Head | null = null;
+    let headError: unknown = null;
+    try {
+      head = await headOf(source);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      headError = e;
+    }
+    // Detection is done with the head: a big one (up to 16 MiB) is not kept to the end.
+    heads.delete(source);
+    const detection = head ? detectFormat(head, formats) : { format: null };
     if (!detection.format) {
       const report = new FileReportBuilder(source.path, "unknown", source.size);
+      reports[files.length] = report;
       const companion = /^(.*)-(wal|shm|journal)$/.exec(source.path);
-      if (companion && byName.has(companion[1]))
+      if (!head) report.error(undefined, `could not be read: ${errorText(headError)}`);
+      else if (companion && byName.has(companion[1]))
         report.warn(`SQLite ${companion[2]} file of ${baseName(companion[1])}: read together with it`);
       else explainUnknown(head, report, isGzip(await source.head(2)));
       const built = report.build();
@@ -199,8 +197,25 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     progress.filesDone++;
     emit();
   }
+  // Records merged across inputs are built here; a failure costs the inputs that fed that
+  // state, which get the error in their reports, and never the rest of the run.
   builder.setFile(-1);
-  for (const state of sharedState.values()) state.finish();
+  const touched = new Set<number>();
+  for (const [key, state] of sharedState) {
+    const inputs = sharedBy.get(key) ?? new Set<number>();
+    try {
+      state.finish();
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      for (const i of inputs) reports[i].error(undefined, `could not be finished: ${errorText(e)}`);
+    }
+    for (const i of inputs) touched.add(i);
+  }
+  for (const i of builder.argsCuts.keys()) if (reports[i]) touched.add(i);
+  for (const i of touched) {
+    warnCuts(i);
+    files[i] = reports[i].build();
+  }
   progress.currentPath = null;
   emit(true);
   const lanes = builder.build();

@@ -1,7 +1,12 @@
-import type { FileReportBuilder } from "./report";
+import { cutDeepValues, MAX_VALUE_DEPTH } from "../model/depth";
+import { looksLikeJsonl, readHead } from "./head";
+
+export { looksLikeJsonl } from "./head";
+import { MAX_RECORD_CHARS, recordTooLarge, sizeText } from "./limits";
+import { errorText, type FileReportBuilder } from "./report";
 import type { FileSource } from "./source";
 import { streamJsonElements } from "./jsonStream";
-import { decodeHead, forEachLine, jsonErrorLine, readText, textChunks } from "./text";
+import { forEachLine, jsonErrorLine, readText, textChunks } from "./text";
 
 export type RecordShape = "jsonl" | "array" | "object-array" | "single" | "empty";
 
@@ -22,43 +27,12 @@ export interface RecordReadResult {
   streamedKey: string | null;
 }
 
-const HEAD_BYTES = 64 * 1024;
-
-/**
- * Whether the text is JSON Lines: its first line is a whole JSON value with more content
- * after it (or, when the first line is broken, the second line is one). A one-line JSON
- * document has nothing after its line; a pretty-printed one has no whole first line.
- */
-export function looksLikeJsonl(headText: string): boolean {
-  const lines: string[] = [];
-  let from = 0;
-  while (lines.length < 2) {
-    const nl = headText.indexOf("\n", from);
-    if (nl < 0) break;
-    const line = headText.slice(from, nl).trim();
-    from = nl + 1;
-    if (line) lines.push(line);
-  }
-  if (!lines.length) return false;
-  const rest = lines.length > 1 || headText.slice(from).trim().length > 0;
-  if (!rest) return false;
-  const parses = (l: string) => {
-    if (l[0] !== "{" && l[0] !== "[") return false;
-    try {
-      JSON.parse(l);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return parses(lines[0]) || (lines[0][0] === "{" && lines.length > 1 && parses(lines[1]));
-}
-
 /**
  * Reads every record of a JSON or JSONL source, streaming: JSONL line by line, a JSON
  * array element by element, an object's record array (under `keys`) element by element.
- * Malformed records are errors with their line; a torn last line is a warning; the rest
- * still loads.
+ * Malformed records are errors with their line; a torn last line is a warning; a record
+ * over MAX_RECORD_CHARS is refused unread, and one that `onRecord` fails on (a value nested
+ * too deep for a format's helper) is that record's error: the rest still loads.
  */
 export async function readJsonRecords(
   source: FileSource,
@@ -66,47 +40,55 @@ export async function readJsonRecords(
   opts: RecordReadOptions,
   onRecord: (value: unknown, line: number) => void,
 ): Promise<RecordReadResult> {
-  const headText = decodeHead(await source.head(HEAD_BYTES));
+  const headText = (await readHead(source)).text;
   const prepare = opts.prepare ?? ((t: string) => t);
-  if (looksLikeJsonl(headText)) {
-    await forEachLine(
-      source,
-      (line) => {
-        const text = line.text.trim();
-        if (!text) return;
-        let value: unknown;
-        try {
-          value = JSON.parse(prepare(text));
-        } catch (e) {
-          if (!line.terminated) {
-            report.warn(`line ${line.number}: torn last line dropped (the file was still being written)`);
-          } else {
-            report.error(line.number, `malformed JSON: ${(e as Error).message}`);
-          }
-          return;
-        }
-        onRecord(value, line.number);
-      },
-      opts.signal,
-    );
-    return { shape: "jsonl", envelope: {}, streamedKey: null };
-  }
-
-  const onElement = (text: string, line: number) => {
+  const take = (text: string, line: number, torn = false) => {
     let value: unknown;
     try {
       value = JSON.parse(prepare(text));
     } catch (e) {
-      report.error(line, `malformed JSON: ${(e as Error).message}`);
+      if (torn) report.warn(`line ${line}: torn last line dropped (the file was still being written)`);
+      else report.error(line, `malformed JSON: ${(e as Error).message}`);
       return;
     }
-    onRecord(value, line);
+    try {
+      onRecord(value, line);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      report.error(line, `record could not be read: ${errorText(e)}`);
+    }
   };
+  const tooLarge = (line: number, chars: number) => report.error(line, recordTooLarge(chars, line));
+  const invalid = invalidCounter();
+  const lines = async (from = 1) => {
+    await forEachLine(
+      source,
+      (line) => {
+        const text = line.text.trim();
+        if (text && line.number >= from) take(text, line.number, !line.terminated);
+      },
+      opts.signal,
+      { onTooLong: (line, chars) => line >= from && tooLarge(line, chars), onInvalid: invalid.add },
+    );
+    invalid.warn(report);
+    return { shape: "jsonl" as const, envelope: {}, streamedKey: null };
+  };
+  if (looksLikeJsonl(headText)) return lines();
+
   const result = await streamJsonElements(
-    textChunks(source, opts.signal),
-    { keys: opts.keys, rawEnvelopeKeys: opts.rawEnvelopeKeys },
-    onElement,
+    textChunks(source, opts.signal, invalid.add),
+    { keys: opts.keys, rawEnvelopeKeys: opts.rawEnvelopeKeys, onTooLarge: tooLarge },
+    (text, line) => take(text, line),
   );
+  // The first record was longer than the head: it is JSON Lines after all. Records the
+  // first line streamed (an OTLP batch under "resourceSpans") are not read twice.
+  if (result.secondValueLine !== null && result.root === "object") {
+    invalid.reset();
+    return lines(result.streamedKey === null ? 1 : result.secondValueLine);
+  }
+  invalid.warn(report);
+  if (result.secondValueLine !== null)
+    report.warn(`line ${result.secondValueLine}: content after the end of the JSON array was not read`);
   if (result.tornElementLine !== null) {
     report.warn(`line ${result.tornElementLine}: torn last record dropped (the file ends inside it)`);
   } else if (result.truncated) {
@@ -118,6 +100,15 @@ export async function readJsonRecords(
       return { shape: "object-array", envelope: result.envelope, streamedKey: result.streamedKey };
     // A torn single object is not a record: only its first fields survived.
     if (result.truncated) return { shape: "empty", envelope: {}, streamedKey: null };
+    if (result.envelopeChars > MAX_RECORD_CHARS) {
+      tooLarge(1, result.envelopeChars);
+      return { shape: "empty", envelope: {}, streamedKey: null };
+    }
+    for (const { key, chars } of result.droppedKeys)
+      report.warn(
+        `field "${key}" (${sizeText(chars)}) left out: a field of a single record is kept up to 4 MiB`,
+      );
+    warnCuts(report, cutDeepValues(result.envelope));
     return { shape: "single", envelope: result.envelope, streamedKey: null };
   }
   return { shape: "empty", envelope: result.envelope, streamedKey: null };
@@ -153,7 +144,9 @@ export async function readJsonDocument(
     report.error(undefined, `document of ${source.size} bytes is too large for this shape (limit 256 MiB)`);
     return null;
   }
-  const text = await readText(source, opts.signal);
+  const invalid = invalidCounter();
+  const text = await readText(source, opts.signal, invalid.add);
+  invalid.warn(report);
   let doc: unknown;
   try {
     doc = JSON.parse(opts.prepare ? opts.prepare(text) : text);
@@ -165,5 +158,25 @@ export async function readJsonDocument(
     report.error(undefined, "expected a JSON object");
     return null;
   }
+  // A document is walked by its format's own code: nothing in it may be deep enough to overflow.
+  warnCuts(report, cutDeepValues(doc));
   return doc as Record<string, unknown>;
+}
+
+function warnCuts(report: FileReportBuilder, cuts: number): void {
+  if (cuts)
+    report.warn(`${cuts} value(s) nested deeper than ${MAX_VALUE_DEPTH} levels were cut (shown as a marker)`);
+}
+
+/** Counts invalid UTF-8 sequences as they are decoded; warns once, after the read. */
+function invalidCounter() {
+  let n = 0;
+  return {
+    add: (k: number) => void (n += k),
+    reset: () => void (n = 0),
+    warn(report: FileReportBuilder) {
+      if (n)
+        report.warn(`${n} invalid UTF-8 sequence(s) read as U+FFFD (the text around them may be garbled)`);
+    },
+  };
 }

@@ -1,6 +1,24 @@
 import type { Diagnostic, FileReport, FormatId } from "../model/types";
 
 const MAX_ERRORS = 200;
+
+/**
+ * A thrown value as a reason a user can act on. Anything may be thrown (even undefined),
+ * and V8's words for its two limits say little about the file.
+ */
+export function errorText(e: unknown): string {
+  let message: string;
+  try {
+    message = e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    message = "";
+  }
+  if (e instanceof RangeError && /call stack/i.test(message))
+    return `values nested too deeply to read (${message})`;
+  if (e instanceof RangeError && /string length/i.test(message))
+    return `a value too large for one JavaScript string (${message})`;
+  return message || (e instanceof Error ? e.name : "unknown error");
+}
 const MAX_WARNINGS = 100;
 
 /** Collects what happened to one input; caps the lists so a broken file cannot flood the UI. */

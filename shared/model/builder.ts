@@ -1,5 +1,6 @@
 import { Column, f64, permute, sortOrder, u32, u8 } from "./columns";
 import { laneExtent } from "./dataset";
+import { deeperThan, serialisableCopy } from "./depth";
 import { TimeBase } from "./time";
 import type { CounterSeries, LaneData, LaneInfo, MarkerKindValue } from "./types";
 import { SpanFlag } from "./types";
@@ -52,11 +53,41 @@ export function parseArgs(text: string): Record<string, unknown> {
   }
 }
 
-function argsText(args: Record<string, unknown> | null | undefined): string {
+/**
+ * Args as JSON text. A value nested past MAX_VALUE_DEPTH would overflow the stack here or
+ * wherever the args are shown or exported, so it is cut and the file is told; a BigInt or
+ * a cycle (a format's slip) is written as far as it can be rather than failing the file.
+ */
+function argsText(args: Record<string, unknown> | null | undefined): string | { cut: string } {
   if (!args) return "";
-  for (const k in args) if (args[k] !== undefined && args[k] !== null) return JSON.stringify(args);
-  return "";
+  let any = false;
+  let nested = false;
+  for (const k in args) {
+    const v = args[k];
+    if (v === undefined || v === null) continue;
+    any = true;
+    if (typeof v === "object") nested = true;
+  }
+  if (!any) return "";
+  if (!nested || !deeperThan(args)) {
+    try {
+      return JSON.stringify(args);
+    } catch {
+      // Below: the copy has no BigInts and no cycles.
+    }
+  }
+  const { value, cuts } = serialisableCopy(args);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    text = JSON.stringify({ unreadable: (e as Error).message });
+  }
+  return cuts ? { cut: text } : text;
 }
+
+/** Per file index, how many spans and markers had args cut for depth, and the first one's line. */
+export type ArgsCuts = Map<number, { count: number; line: number }>;
 
 /** One lane's columns; offsets are from the lane's own origin (a whole second). */
 class LaneStore {
@@ -135,6 +166,16 @@ export class LaneBuilder {
     return f >= 0 ? f : Math.max(this.store.lastFile, 0);
   }
 
+  /** Interns the args text; args cut for depth are counted for the file's warning. */
+  private args(args: Record<string, unknown> | null | undefined, file: number, line = 0): number {
+    const text = argsText(args);
+    if (typeof text === "string") return this.store.strings.id(text);
+    const seen = this.builder.argsCuts.get(file);
+    if (seen) seen.count++;
+    else this.builder.argsCuts.set(file, { count: 1, line });
+    return this.store.strings.id(text.cut);
+  }
+
   private touch(file: number, t: number): void {
     if (file !== this.store.lastFile) {
       this.store.files.add(file);
@@ -152,7 +193,7 @@ export class LaneBuilder {
     c.name.push(this.store.strings.id(s.name));
     c.depth.push(s.depth ?? 0);
     c.flags.push(s.flags ?? 0);
-    c.args.push(this.store.strings.id(argsText(s.args)));
+    c.args.push(this.args(s.args, file, s.line));
     c.file.push(file);
     c.line.push(s.line ?? 0);
     // An open span's end is where the format chose to stop it, not data the input holds.
@@ -165,7 +206,7 @@ export class LaneBuilder {
     c.t.push(m.t + this.shift());
     c.name.push(this.store.strings.id(m.name));
     c.kind.push(m.kind);
-    c.args.push(this.store.strings.id(argsText(m.args)));
+    c.args.push(this.args(m.args, file, m.line));
     c.file.push(file);
     c.line.push(m.line ?? 0);
     this.touch(file, m.t);
@@ -276,6 +317,8 @@ export class ModelBuilder {
   private readonly lanes = new Map<string, LaneStore>();
   private readonly writers = new WeakMap<TimeBase, Map<string, LaneBuilder>>();
   private file = 0;
+  /** Spans and markers whose args were cut for depth, per file index (the pipeline warns). */
+  readonly argsCuts: ArgsCuts = new Map();
   /** Per input, its latest instant: the time base it was read in and the offset. */
   private readonly ends: ({ time: TimeBase; t: number; approx: number } | undefined)[] = [];
 

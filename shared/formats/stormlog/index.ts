@@ -1,3 +1,4 @@
+import { readHead } from "../../ingest/head";
 import { readJsonRecords } from "../../ingest/records";
 import { baseName, type FileSource } from "../../ingest/source";
 import { readText } from "../../ingest/text";
@@ -101,9 +102,8 @@ export const stormlogEvents: Format = {
   },
   async parse(source, ctx) {
     // stormlog's loader names a file's legacy session by its path and the events key.
-    const head = (await source.head(4096)).subarray(0, 4096);
-    const text = new TextDecoder().decode(head);
-    const csv = !/^\s*[[{]/.test(text);
+    // The head detection saw: past any leading blank lines, whatever their length.
+    const csv = !/^\s*[[{]/.test((await readHead(source)).text);
     const session = legacySessionId(source.path, csv ? "csv" : "json");
     await (csv ? parseCsv(source, ctx, session) : parseJson(source, ctx, session));
     StormCollector.of(ctx).endInput();

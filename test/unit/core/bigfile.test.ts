@@ -76,3 +76,46 @@ describe("files beyond V8's string limit", () => {
     expect(r.lanes[0].spans.start.length).toBe(n);
   });
 });
+
+/** A JSON Lines source whose middle line is one ~315 MB record, generated as it is read. */
+function hugeRecordLines(): FileSource {
+  const enc = new TextEncoder();
+  const [before, after] = record(1).split(`"padding":"${PAD}"`);
+  const head = enc.encode(record(0) + "\n" + before + '"padding":"');
+  const block = enc.encode("x".repeat(1 << 20));
+  const tail = enc.encode(`"${after}\n${record(2)}\n`);
+  const blocks = 300;
+  return {
+    path: "huge/one-record.jsonl",
+    size: head.length + blocks * block.length + tail.length,
+    lastModified: 0,
+    async *chunks() {
+      yield head;
+      for (let i = 0; i < blocks; i++) yield block;
+      yield tail;
+    },
+    async head(k) {
+      return head.subarray(0, k);
+    },
+    async bytes() {
+      throw new Error("a file this size is never read whole");
+    },
+  };
+}
+
+describe("one record of 300 MB", () => {
+  it(
+    "is refused by its line without being assembled; the records around it load",
+    { timeout: 30_000 },
+    async () => {
+      // Before: the line was re-scanned as it grew (40 s) and then parsed (4 GB).
+      const r = await ingest([hugeRecordLines()]);
+      const f = r.files[0];
+      expect(f.format).toBe("skulk.flight-recorder");
+      expect(f.records).toBe(2);
+      expect(f.errors).toEqual([
+        { line: 2, message: "record of 315 MB at line 2 exceeds the 64 MiB record limit; skipped" },
+      ]);
+    },
+  );
+});

@@ -17,6 +17,15 @@ describe("junk in a folder", () => {
       "latin1.log": Uint8Array.from([
         0x48, 0xe9, 0x6c, 0x6c, 0xf6, 0x20, 0xff, 0xfe, 0xe4, 0xfc, 0xe9, 0xe8, 0xe0, 0xf9, 0xf1, 0xe7,
       ]),
+      // `curl … > timeline.json` in Windows PowerShell 5: UTF-16LE with a byte-order mark.
+      "utf16.json": Uint8Array.from([
+        0xff,
+        0xfe,
+        ...[...'{"timeline": []}'].flatMap((c) => [c.charCodeAt(0), 0]),
+      ]),
+      "deep-lines.jsonl":
+        '{"a":'.repeat(5000) + "1" + "}".repeat(5000) + "\n" + "[".repeat(5000) + "]".repeat(5000) + "\n",
+      "spaces.txt": " \n".repeat(300_000),
     });
     const why = Object.fromEntries(
       m.files.map((f) => [f.path, [...f.warnings, ...f.errors.map((e) => e.message)].join(" ")]),
@@ -29,6 +38,11 @@ describe("junk in a folder", () => {
     expect(why["package.json"]).toMatch(/JSON, but not a telemetry shape .*keys: name, version/);
     expect(why["deep.json"]).toMatch(/JSON/);
     expect(why["latin1.log"]).toMatch(/not UTF-8|binary/);
+    expect(why["utf16.json"]).toBe(
+      "UTF-16 text: Rankscope reads UTF-8 (save the file as UTF-8, e.g. `Out-File -Encoding utf8`)",
+    );
+    expect(why["deep-lines.jsonl"]).toBe("JSON, but not a telemetry shape Rankscope knows (keys: a)");
+    expect(why["spaces.txt"]).toBe("only whitespace");
     expect(m.lanes).toEqual([]);
   });
 });
