@@ -33,13 +33,17 @@ test("pin an instant, write a note, export an annotated PNG of the run", async (
   await firstLate.getByRole("button").click();
   expect(Buffer.compare(axisBefore, await page.locator(".axis-canvas").screenshot())).not.toBe(0);
 
-  // Clocks: node B's clock runs 35 ms ahead in this data; align, then undo.
+  // Clocks, per run (each instance's barriers): node B's clock runs 35 ms ahead in this data;
+  // align instance-1's two node-B ranks, then undo.
   await page.getByRole("button", { name: "Clocks" }).click();
-  await expect(page.getByTestId("clock-row").filter({ hasText: "Ben's Mac mini" })).toContainText(
-    /\+3[45]\.\d ms/,
-  );
-  await page.getByTestId("align-clocks").click();
-  await expect(page.getByTestId("offset-badge")).toHaveCount(3);
+  const runs = page.getByTestId("clock-run");
+  await expect(runs).toHaveCount(2);
+  for (const run of await runs.all())
+    await expect(run.getByTestId("clock-row").filter({ hasText: "Ben's Mac mini" })).toContainText(
+      /\+3[45]\.\d ms/,
+    );
+  await runs.filter({ hasText: "instance-1" }).getByTestId("align-clocks").click();
+  await expect(page.getByTestId("offset-badge")).toHaveCount(2);
   await page.getByTestId("undo-shift").click();
   await expect(page.getByTestId("offset-badge")).toHaveCount(0);
   await page.keyboard.press("f");
