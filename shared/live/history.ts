@@ -168,7 +168,29 @@ export class RunnerHistory {
   }
 }
 
-/** Python isoformat reproduces `at` from the time alone: the common case, stored as nothing. */
+let cachedSec = NaN;
+let cachedPrefix = "";
+
+/**
+ * Whether pyIso rebuilds `at` from its time: Python's isoformat, the common case, stored as
+ * nothing. Checked by shape, with the date-time prefix formatted once per second (this runs
+ * for every entry of every poll).
+ */
 export function isPyIso(at: string, t: number, originSec: number): boolean {
-  return t % 1000 === 0 && pyIso(originSec * 1e6 + t / 1000) === at;
+  if (t % 1000 !== 0 || !at.endsWith("+00:00")) return false;
+  const ns = ((t % 1e9) + 1e9) % 1e9;
+  if (at.length === 25) {
+    if (ns !== 0) return false;
+  } else if (at.length === 32) {
+    // Python leaves the fraction out when it is zero, and writes six digits otherwise.
+    if (ns === 0 || at[19] !== "." || at.slice(20, 26) !== String(ns / 1000).padStart(6, "0")) return false;
+  } else {
+    return false;
+  }
+  const sec = originSec + Math.floor(t / 1e9);
+  if (sec !== cachedSec) {
+    cachedSec = sec;
+    cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19);
+  }
+  return at.startsWith(cachedPrefix);
 }

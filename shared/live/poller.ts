@@ -80,7 +80,10 @@ export class LivePoller {
     PollerOptions;
   private status: PollerStatus = "idle";
   private message = "not started";
+  /** Failures in a row since the last success or resume: what stops the loop. */
   private failures = 0;
+  /** Failures since the last success, across resumes: what "reconnected" reports. */
+  private outageFailures = 0;
   private failingSince: number | null = null;
   private lastSuccessAt: number | null = null;
   private lastClusterAt: number | null = null;
@@ -129,12 +132,11 @@ export class LivePoller {
     this.set("paused", "paused");
   }
 
-  /** Resumes a paused or stopped loop at once, with a fresh failure count. */
+  /** Resumes a paused or stopped loop at once, with a fresh count towards stopping. */
   resume(): void {
     if (this.status !== "paused" && this.status !== "stopped") return;
     this.cancel();
     this.failures = 0;
-    this.failingSince = null;
     this.opts.onEvent?.({ kind: "resumed", at: this.timers.now() });
     this.schedule(0);
   }
@@ -209,16 +211,17 @@ export class LivePoller {
     const at = this.timers.now();
     this.polls++;
     this.lastSuccessAt = at;
-    if (this.failures > 0) {
+    if (this.failingSince !== null) {
       this.opts.onEvent?.({
         kind: "reconnected",
         at,
-        downSince: this.failingSince ?? at,
-        failures: this.failures,
+        downSince: this.failingSince,
+        failures: this.outageFailures,
       });
-      this.failures = 0;
-      this.failingSince = null;
     }
+    this.failures = 0;
+    this.outageFailures = 0;
+    this.failingSince = null;
     try {
       this.opts.onTimeline(timeline, at);
     } catch (e) {
@@ -255,6 +258,7 @@ export class LivePoller {
     const at = this.timers.now();
     this.inflight = null;
     this.failures++;
+    this.outageFailures++;
     this.failingSince ??= at;
     const stop = this.failures >= this.opts.maxFailures;
     const retryInMs = stop ? null : this.backoff(this.failures);
