@@ -227,6 +227,8 @@ export class LivePoller {
     } catch (e) {
       return this.failed(`the timeline could not be merged: ${(e as Error).message}`);
     }
+    // The callbacks may have paused or stopped the loop.
+    if (gen !== this.generation) return;
     if (
       this.opts.onCluster &&
       (this.lastClusterAt === null || at - this.lastClusterAt >= this.opts.clusterIntervalMs)
@@ -249,6 +251,7 @@ export class LivePoller {
         });
       }
     }
+    if (gen !== this.generation) return;
     this.inflight = null;
     const elapsed = this.timers.now() - started;
     this.schedule(Math.max(0, this.opts.intervalMs - elapsed));

@@ -138,6 +138,19 @@ describe("the poll loop", () => {
     expect(s.timelines).toEqual([0, 2000, 4000, 66_000]);
   });
 
+  it("a pause from inside a callback holds: nothing is scheduled after it", async () => {
+    const s = setup((url) => (isTimeline(url) ? okTimeline() : okBundle()), {
+      onTimeline: () => {
+        if (++seen === 3) s.poller.pause();
+      },
+    });
+    let seen = 0;
+    s.poller.start();
+    await s.timers.advance(60_000);
+    expect(seen).toBe(3);
+    expect(s.poller.state.status).toBe("paused");
+  });
+
   it("a poll that gets no answer times out, and the timeout counts as a failure", async () => {
     const s = setup(() => "hang", { timeoutMs: 5000 });
     s.poller.start();
