@@ -134,7 +134,12 @@ export function attach(url: string, opts: AttachOptions = {}): Attachment {
   return {
     target,
     session,
-    handler: liveProxyHandler(target, { fetch, timers: opts.timers, timeoutMs: opts.timeoutMs }),
+    handler: liveProxyHandler(target, {
+      fetch,
+      timers: opts.timers,
+      timeoutMs: opts.timeoutMs,
+      clusterTimeoutMs: opts.clusterTimeoutMs,
+    }),
     save: (path) => saveSnapshot(session, path),
     stop: () => session.stop(),
   };

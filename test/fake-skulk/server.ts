@@ -14,10 +14,16 @@
  *   POST /_control/outage     {"mode": "refuse" | "error" | "hang" | null}  the whole API
  *   POST /_control/redirect   {"to": "http://elsewhere/…" | null}
  *   GET  /_control/state      ground truth: each runner's entries, served or not
+ *
+ * To try the app against it by hand: bundle and run it, e.g.
+ *   npx esbuild test/fake-skulk/server.ts --bundle --platform=node --format=esm --outfile=/tmp/fake-skulk.mjs
+ *   node /tmp/fake-skulk.mjs --serve --nodes 2 --runners 8 --minutes 10
+ * It prints its URL and exits after the given minutes (at most 60).
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { pathToFileURL } from "node:url";
 import { FakeCluster, type FakeClusterOptions } from "./cluster";
 import { clusterDiagnostics, clusterTimeline } from "./payloads";
 
@@ -138,4 +144,22 @@ export async function startFakeSkulk(opts: FakeSkulkOptions = {}): Promise<FakeS
   });
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+// --serve as well: a bundle that includes this module must not start a server of its own.
+if (process.argv.includes("--serve") && import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const minutes = Math.min(60, flag("minutes", 10));
+  void startFakeSkulk({
+    nodes: flag("nodes", 2),
+    runners: flag("runners", 4),
+    seed: flag("seed", 1),
+    tickMs: flag("tick-ms", 2000),
+    timeLimitMs: minutes * 60_000,
+  }).then((s) => console.log(`fake Skulk at ${s.url} for ${minutes} min`));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LivePoller, type PollEvent, type PollerOptions } from "../../../shared/live/poller";
-import { LiveSession, type LiveEvent } from "../../../shared/live/session";
+import { describeEvent, LiveSession, type LiveEvent } from "../../../shared/live/session";
 import { parseAttachUrl, type LiveTarget } from "../../../shared/live/target";
 import { FakeTimers, refused, response, scriptedFetch, type Reply } from "./fakes";
 import { atOf, poll, steps } from "./timeline";
@@ -271,6 +271,42 @@ describe("a live session", () => {
       },
     ]);
     expect(session.history.count("r0")).toBe(2);
+  });
+});
+
+describe("event lines", () => {
+  it("say what happened, when, and what comes next", () => {
+    const utc = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+    const t = Date.UTC(2026, 3, 24, 22, 3, 22);
+    const lines = (
+      [
+        {
+          kind: "poll-failed",
+          at: t,
+          endpoint: "timeline",
+          error: "timed out after 8 s",
+          consecutive: 3,
+          retryInMs: 8000,
+        },
+        { kind: "reconnected", at: t + 60_000, downSince: t, failures: 4 },
+        {
+          kind: "node-unreachable",
+          at: t,
+          nodeId: "12D3KooWx",
+          name: "mini-b",
+          url: null,
+          error: "ConnectTimeout",
+          source: "cluster",
+        },
+        { kind: "stopped", at: t, reason: "cluster unreachable since 22:01:00" },
+      ] as LiveEvent[]
+    ).map((e) => describeEvent(e, utc));
+    expect(lines).toEqual([
+      "22:03:22 timeline poll failed: timed out after 8 s; next try in 8 s",
+      "22:04:22 reconnected after 4 failed polls (down since 22:03:22)",
+      "22:03:22 node mini-b unreachable: ConnectTimeout",
+      "22:03:22 stopped: cluster unreachable since 22:01:00",
+    ]);
   });
 });
 
