@@ -19,7 +19,10 @@ export interface SnapshotInfo {
   events?: unknown[];
 }
 
-/** Min-heap of runner cursors by entry time; ties keep the order runners were first seen. */
+/**
+ * Min-heap of runner cursors by entry time; ties keep the order runners were first seen.
+ * For Skulk's isoformat strings, time order is the order of Skulk's sort by the `at` string.
+ */
 class Cursors {
   private readonly heap: { h: RunnerHistory; i: number; order: number }[] = [];
 
