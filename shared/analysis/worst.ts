@@ -26,7 +26,8 @@ export function worstFinding(lanes: LaneData[]): WorstFinding | null {
       if (kind[i] === MarkerKind.Crash)
         return { kind: "crash", text: `${who(lane)} crashed`, laneId: lane.info.id, t: t[i] };
   }
-  const stuck = hangs(lanes).find((h) => h.alive !== false);
+  // A phase entered at the very last record says nothing yet.
+  const stuck = hangs(lanes).find((h) => h.alive !== false && h.durationNs > 0);
   if (stuck) {
     const lane = lanes.find((l) => l.info.id === stuck.laneId)!;
     return {

@@ -10,7 +10,7 @@ import { loadAnnotations } from "./annotations";
 import { scopeCurrent, setCurrentLanes, setCurrentViews } from "./current";
 import { previewMemMax, previewView } from "../db/preview";
 import type { DatasetRow } from "../db/db";
-import type { RunScope } from "../view/runs";
+import { defaultScope, type RunScope } from "../view/runs";
 import { markFullyLoaded } from "./perf";
 import { db } from "./database";
 import { useApp } from "./store";
@@ -185,9 +185,11 @@ function showDataset(row: DatasetRow): void {
   app.setCurrent(row);
   app.selectLane(null);
   app.setCursor(null);
-  const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, { kind: "all" });
-  app.setScopeState({ kind: "all" }, bounds);
+  const scope = defaultScope(row.runs ?? [], row.originSec);
+  const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, scope);
+  app.setScopeState(scope, bounds);
   app.setView(fitView(bounds));
+  if (scope.kind === "run") app.setSidebar("runs");
 }
 
 /** The same dataset with new lane data (previews, then full detail): same scope and view. */

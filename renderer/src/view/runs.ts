@@ -123,3 +123,18 @@ export function scopeSubject(scope: RunScope, runs: Run[]): string | null {
     return `A ${label(scope.a)} vs B ${label(scope.b)}${scope.align ? `, aligned on first ${scope.align}` : ""}`;
   return null;
 }
+
+/**
+ * What a dataset opens on: every run, unless they lie so far apart (days, or a 1970-based
+ * trace beside this year's capture) that each would be a sliver; then the latest run, with
+ * the others a click away in the run list.
+ */
+export function defaultScope(runs: Run[], axisOriginSec: number): RunScope {
+  if (runs.length < 2) return { kind: "all" };
+  const spans = runs.map((r) => runOnAxis(r, axisOriginSec));
+  const all = extent(spans);
+  const longest = Math.max(...spans.map((s) => s.end - s.start));
+  if (longest >= (all.end - all.start) / 20) return { kind: "all" };
+  const latest = runs.reduce((a, r, i) => (spans[i].start >= runOnAxis(a, axisOriginSec).start ? r : a));
+  return { kind: "run", run: latest.id };
+}
