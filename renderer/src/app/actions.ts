@@ -11,6 +11,10 @@ import { scopeCurrent, setCurrentLanes, setCurrentViews } from "./current";
 import { previewMemMax, previewView } from "../db/preview";
 import type { DatasetRow } from "../db/db";
 import { defaultScope, type RunScope } from "../view/runs";
+import { finalizeModel } from "../../../shared/model/dataset";
+import type { LaneLod } from "../../../shared/model/lod";
+import { runsExtent } from "../../../shared/model/runs";
+import type { DatasetNote, LaneData } from "../../../shared/model/types";
 import { markFullyLoaded } from "./perf";
 import { db } from "./database";
 import { useApp } from "./store";
@@ -177,6 +181,48 @@ export async function openDataset(id: string): Promise<void> {
   else rescope(loaded.row);
   markFullyLoaded();
   await loadAnnotations(loaded.row.id);
+}
+
+/** A dataset shown before it is in the library: an import under way, or a live session. */
+export interface Provisional {
+  id: string;
+  name: string;
+  lanes: LaneData[];
+  lods?: (LaneLod | undefined)[];
+  files: FileReport[];
+  notes: DatasetNote[];
+}
+
+/**
+ * Shows lanes that are not stored yet, and shows them again as they grow: the first call
+ * fits the view, later ones keep the user's scope and view (they may zoom and scrub while
+ * the data arrives). Nothing is written to the library here.
+ */
+export function showProvisional(p: Provisional): void {
+  const model = finalizeModel({ lanes: p.lanes, files: p.files, notes: p.notes });
+  const lodOf = new Map(p.lanes.map((l, i) => [l, p.lods?.[i]]));
+  const row: DatasetRow = {
+    id: p.id,
+    name: p.name,
+    createdAt: Date.now(),
+    fingerprint: "",
+    originSec: model.originSec,
+    ...runsExtent(model.runs, model.originSec),
+    runs: model.runs,
+    files: model.files,
+    notes: model.notes,
+    laneCount: model.lanes.length,
+    spanCount: 0,
+    markerCount: 0,
+    sampleCount: 0,
+  };
+  setCurrentLanes(
+    model.lanes,
+    model.lanes.map((l) => lodOf.get(l)),
+    row.originSec,
+  );
+  if (useApp.getState().current?.id === p.id) rescope(row);
+  else showDataset(row);
 }
 
 /** Opens a dataset on all its runs, fitted. */
