@@ -1,9 +1,9 @@
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { app, BrowserWindow, Menu, session, type WebContents } from "electron";
 import { registerAppScheme, serveAppScheme } from "./appProtocol";
 import { registerHandlers } from "./handlers";
-import { IngestJobs, type WorkerLike } from "./ingestJobs";
+import { IngestJobs } from "./ingestJobs";
+import { ingestPaths } from "./node/ingestThreads";
 import { send, trustSenders } from "./ipc";
 import { menuTemplate } from "./menu";
 import { parseLaunchArgs, PathAllowlist } from "./paths";
@@ -40,10 +40,8 @@ export function startApp(layout: AppLayout, argv: readonly string[] = process.ar
     "argv",
     process.cwd(),
   );
-  const jobs = new IngestJobs(
-    (input) =>
-      new Worker(path.join(layout.electronDir, "ingestWorker.cjs"), { workerData: input }) as WorkerLike,
-  );
+  const workerScript = path.join(layout.electronDir, "ingestWorker.cjs");
+  const jobs = new IngestJobs((paths, opts) => ingestPaths(paths, workerScript, opts));
   // With no paths the renderer opens the demo, as web mode does for `rankscope` alone.
   const page = devUrl ?? `${APP_ORIGIN}/index.html${launchPaths.length ? "" : "?demo"}`;
 

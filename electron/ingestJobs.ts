@@ -1,56 +1,112 @@
 import { randomUUID } from "node:crypto";
 import type { WebContents } from "electron";
-import type { FromWorker, WorkerInput } from "./ingestJob";
+import type { DriverOptions, DriverResult } from "../shared/ingest/driver";
+import { notReadReport, type NotRead } from "../shared/ingest/report";
+import type { LaneLod } from "../shared/model/lod";
+import type { LaneData } from "../shared/model/types";
 import { send } from "./ipc";
 
-/** The part of worker_threads.Worker that jobs use (tests substitute their own). */
-export interface WorkerLike {
-  on(event: "message", fn: (msg: FromWorker) => void): unknown;
-  on(event: "error", fn: (err: Error) => void): unknown;
-  on(event: "exit", fn: (code: number) => void): unknown;
-  terminate(): Promise<number>;
+/** Walks the paths and ingests them with the shared driver (electron/node/ingestThreads.ts). */
+export type RunIngest = (
+  paths: string[],
+  opts: DriverOptions & { onNotRead?(problems: NotRead[]): void },
+) => Promise<DriverResult & { problems: NotRead[] }>;
+
+/** Items per lanes message: big enough to amortise IPC, small enough to keep the UI fed. */
+const BATCH_ITEMS = 250_000;
+const BATCH_LANES = 64;
+
+function laneItems(lane: LaneData): number {
+  return lane.spans.start.length + lane.markers.t.length + lane.counters.reduce((n, c) => n + c.t.length, 0);
 }
 
-export type WorkerFactory = (input: WorkerInput) => WorkerLike;
+/** Splits lanes into messages of at most BATCH_ITEMS items (a bigger lane goes alone). */
+export function batchLanes(lanes: LaneData[], maxItems = BATCH_ITEMS, maxLanes = BATCH_LANES): LaneData[][] {
+  const batches: LaneData[][] = [];
+  let batch: LaneData[] = [];
+  let items = 0;
+  for (const lane of lanes) {
+    const n = laneItems(lane);
+    if (batch.length && (items + n > maxItems || batch.length >= maxLanes)) {
+      batches.push(batch);
+      batch = [];
+      items = 0;
+    }
+    batch.push(lane);
+    items += n;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
 
 interface Job {
-  worker: WorkerLike;
+  abort: AbortController;
   contents: WebContents;
   over: boolean;
 }
 
 /**
- * Ingest jobs, one worker thread each. Every event carries its job id so the renderer can
- * drop events of a job it gave up on. Cancelling terminates the thread outright: parsing
- * holds nothing that needs cleaning up, and the renderer's writer discards what it had.
+ * Ingest jobs: each is the shared driver run in main over worker threads. Every event
+ * carries its job id so the renderer can drop events of a job it gave up on. While a job
+ * runs, the lanes read so far go to the window as pictures (only those that changed);
+ * at the end, every lane in batches, then done. Cancelling stops the job's workers.
  */
 export class IngestJobs {
   private readonly jobs = new Map<string, Job>();
 
-  constructor(private readonly createWorker: WorkerFactory) {}
+  constructor(private readonly run: RunIngest) {}
 
   start(paths: string[], contents: WebContents): string {
     const jobId = randomUUID();
-    const job: Job = { worker: this.createWorker({ paths }), contents, over: false };
+    const job: Job = { abort: new AbortController(), contents, over: false };
     this.jobs.set(jobId, job);
-    const fail = (message: string, cancelled = false) => {
-      if (job.over) return;
-      this.finish(jobId);
-      send(contents, "ingest:error", { jobId, message, cancelled });
-    };
-    job.worker.on("message", (m) => {
-      if (job.over) return;
-      if (m.type === "progress") send(contents, "ingest:progress", { ...m.progress, jobId });
-      else if (m.type === "file") send(contents, "ingest:file", { jobId, report: m.report });
-      else if (m.type === "lanes")
-        send(contents, "ingest:lanes", { jobId, originSec: m.originSec, lanes: m.lanes });
-      else if (m.type === "done") {
+    const live = () => !job.over;
+    this.run(paths, {
+      signal: job.abort.signal,
+      onNotRead: (problems) => {
+        for (const p of problems)
+          if (live()) send(contents, "ingest:file", { jobId, report: notReadReport(p) });
+      },
+      onProgress: (p) => live() && send(contents, "ingest:progress", { ...p, jobId }),
+      onFile: (report) => live() && send(contents, "ingest:file", { jobId, report }),
+      onLanes: (lanes, lods, changed) => {
+        if (!live()) return;
+        const pick = lanes.map((l, i) => [l, lods[i]] as const).filter(([l]) => changed.has(l.info.id));
+        send(contents, "ingest:picture", {
+          jobId,
+          lanes: pick.map(([l]) => l),
+          lods: pick.map(([, lod]) => lod ?? null),
+        });
+      },
+    }).then(
+      (result) => {
+        if (!live()) return;
         this.finish(jobId);
-        send(contents, "ingest:done", { jobId, originSec: m.originSec, files: m.files, notes: m.notes });
-      } else fail(m.message);
-    });
-    job.worker.on("error", (e) => fail(`the import failed: ${e.message}`));
-    job.worker.on("exit", (code) => fail(`the import stopped unexpectedly (exit code ${code})`));
+        const lodOf = new Map(result.lanes.map((l, i) => [l, result.lods[i]]));
+        for (const lanes of batchLanes(result.lanes))
+          send(contents, "ingest:lanes", {
+            jobId,
+            originSec: result.originSec,
+            lanes,
+            lods: lanes.map((l) => lodOf.get(l) ?? null),
+          });
+        send(contents, "ingest:done", {
+          jobId,
+          originSec: result.originSec,
+          files: [...result.problems.map(notReadReport), ...result.files],
+          notes: result.notes,
+        });
+      },
+      (e: unknown) => {
+        if (!live()) return;
+        this.finish(jobId);
+        send(contents, "ingest:error", {
+          jobId,
+          message: `the import failed: ${errorMessage(e)}`,
+          cancelled: false,
+        });
+      },
+    );
     return jobId;
   }
 
@@ -77,6 +133,12 @@ export class IngestJobs {
     if (!job) return;
     job.over = true;
     this.jobs.delete(jobId);
-    void job.worker.terminate();
+    job.abort.abort();
   }
 }
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export type { LaneLod };

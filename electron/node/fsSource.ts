@@ -49,6 +49,7 @@ export function nodeFileSource(
   rel: string,
   size: number,
   mtimeMs: number,
+  from = 0,
 ): NodeFileSource {
   const p = fsPath(abs);
   return {
@@ -56,10 +57,16 @@ export function nodeFileSource(
     path: rel,
     size,
     lastModified: mtimeMs,
+    slice: (start, end) => nodeFileSource(abs, rel, Math.max(0, end - start), mtimeMs, from + start),
     async *chunks() {
+      if (size === 0) return;
       const { fh } = await openRegularFile(p);
       // The stream closes the handle when it ends, fails or is abandoned.
-      for await (const chunk of fh.createReadStream({ highWaterMark: CHUNK })) {
+      for await (const chunk of fh.createReadStream({
+        highWaterMark: CHUNK,
+        start: from,
+        end: from + size - 1,
+      })) {
         const b = chunk as Buffer;
         yield new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
       }
@@ -68,7 +75,7 @@ export function nodeFileSource(
       const { fh } = await openRegularFile(p);
       try {
         const buf = Buffer.alloc(Math.min(n, size));
-        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+        const { bytesRead } = await fh.read(buf, 0, buf.length, from);
         return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
       } finally {
         await fh.close();
@@ -77,6 +84,11 @@ export function nodeFileSource(
     async bytes() {
       const { fh } = await openRegularFile(p);
       try {
+        if (from > 0 || size < (await fh.stat()).size) {
+          const b = Buffer.alloc(size);
+          const { bytesRead } = await fh.read(b, 0, size, from);
+          return new Uint8Array(b.buffer, b.byteOffset, bytesRead);
+        }
         const b = await fh.readFile();
         return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
       } finally {

@@ -128,17 +128,44 @@ async function sendFile(
     return onError(e);
   }
   const { fh, st } = opened;
-  res.writeHead(200, { "content-type": type, "content-length": String(st.size) });
-  if (req.method === "HEAD" || st.size === 0) {
+  // One byte range (`bytes=a-b`), which is how a big file is read in parts by several workers.
+  const range = byteRange(req.headers.range, st.size);
+  if (range === "unsatisfiable") {
+    await fh.close();
+    res.writeHead(416, { "content-range": `bytes */${st.size}` });
+    return void res.end();
+  }
+  const [start, end] = range ?? [0, st.size - 1];
+  const length = Math.max(0, end - start + 1);
+  res.writeHead(range ? 206 : 200, {
+    "content-type": type,
+    "content-length": String(length),
+    "accept-ranges": "bytes",
+    ...(range ? { "content-range": `bytes ${start}-${end}/${st.size}` } : {}),
+  });
+  if (req.method === "HEAD" || length === 0) {
     await fh.close();
     return void res.end();
   }
   try {
-    await pipeline(fh.createReadStream({ start: 0, end: st.size - 1 }), res);
+    await pipeline(fh.createReadStream({ start, end }), res);
   } catch {
     // The file failed mid-read or the page went away: the response cannot be fixed now.
     res.destroy();
   }
+}
+
+/** The one range of a `Range: bytes=a-b` header (inclusive), null without one; others are ignored. */
+export function byteRange(
+  header: string | undefined,
+  size: number,
+): [number, number] | null | "unsatisfiable" {
+  const m = header ? /^bytes=(\d{1,15})-(\d{0,15})$/.exec(header.trim()) : null;
+  if (!m) return null;
+  const start = Number(m[1]);
+  const end = m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+  if (start >= size || end < start) return "unsatisfiable";
+  return [start, end];
 }
 
 function listen(server: Server, port: number): Promise<number> {

@@ -1,46 +1,15 @@
 /**
- * Parallel ingest support, host-independent: split inputs into balanced groups that
- * workers read separately, then merge their results into one model. Each lane keeps its own
+ * Merging what several workers read into one model (see driver.ts): lanes that several
+ * produced, and the parts of one big file split at record boundaries. Each lane keeps its own
  * origin; one lane from several workers is re-expressed against the earliest of theirs.
- *
- * A directory is never split (a stormlog sink, a RUNE store with its -wal, one node's
- * files), and lanes that several workers produced are merged: spans and markers
- * concatenated in time order with exact repeats dropped, counters likewise.
  */
 import { concat, sortOrder, permute } from "../model/columns";
 import type { CounterSeries, LaneData } from "../model/types";
+import { SpanFlag } from "../model/types";
 import { rebaseLane } from "../model/runs";
-import { earliestOrigin, type IngestResult } from "./pipeline";
-import { dirName, type FileSource } from "./source";
 
-/** Below this total, one worker reads everything (cross-file joins stay in one place). */
-export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
-
-/** Groups of sources, one per worker, balanced by bytes; directories stay whole. */
-export function partition<T extends Pick<FileSource, "path" | "size">>(sources: T[], workers: number): T[][] {
-  const total = sources.reduce((n, s) => n + s.size, 0);
-  if (workers <= 1 || total < PARALLEL_MIN_BYTES) return [sources];
-  const dirs = new Map<string, T[]>();
-  for (const s of sources) {
-    const d = dirName(s.path);
-    if (!dirs.has(d)) dirs.set(d, []);
-    dirs.get(d)!.push(s);
-  }
-  const units = [...dirs.values()].map((files) => ({ files, bytes: files.reduce((n, f) => n + f.size, 0) }));
-  units.sort((a, b) => b.bytes - a.bytes);
-  const bins = Array.from({ length: Math.min(workers, units.length) }, () => ({
-    files: [] as T[],
-    bytes: 0,
-  }));
-  for (const u of units) {
-    const bin = bins.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-    bin.files.push(...u.files);
-    bin.bytes += u.bytes;
-  }
-  return bins.map((b) => b.files).filter((g) => g.length);
-}
-
-function remapFiles(lane: LaneData, map: number[]): void {
+/** Re-points a lane's spans and markers at the dataset's file list. */
+export function remapFiles(lane: LaneData, map: readonly number[]): void {
   for (const col of [lane.spans.file, lane.markers.file])
     for (let i = 0; i < col.length; i++) col[i] = map[col[i]] ?? col[i];
 }
@@ -64,10 +33,14 @@ function reindex(lane: LaneData, table: Map<string, number>, strings: string[]):
   };
 }
 
-function mergeLanes(parts: LaneData[]): LaneData {
-  if (parts.length === 1) return parts[0];
-  const originSec = Math.min(...parts.map((p) => p.originSec));
-  for (const p of parts) rebaseLane(p, originSec);
+/**
+ * One lane from pieces several workers produced: spans and markers concatenated in time
+ * order with exact repeats dropped, counters likewise; identity fields filled from each.
+ */
+export function mergeLanes(pieces: LaneData[]): LaneData {
+  if (pieces.length === 1) return pieces[0];
+  const originSec = Math.min(...pieces.map((p) => p.originSec));
+  const parts = pieces.map((p) => rebased(p, originSec));
   const table = new Map<string, number>([["", 0]]);
   const strings = [""];
   const re = parts.map((p) => reindex(p, table, strings));
@@ -127,27 +100,120 @@ function mergeLanes(parts: LaneData[]): LaneData {
   };
 }
 
-/** One result from several workers' results; files keep the order of `sources`. */
-export function mergeResults(results: IngestResult[], sources: Pick<FileSource, "path">[]): IngestResult {
-  if (results.length === 1) return results[0];
-  const order = new Map(sources.map((s, i) => [s.path, i]));
-  const files = results
-    .flatMap((r) => r.files)
-    .sort((a, b) => (order.get(a.path) ?? 1e9) - (order.get(b.path) ?? 1e9));
-  const position = new Map(files.map((f, i) => [f, i]));
-  const byId = new Map<string, LaneData[]>();
-  results.forEach((r) => {
-    const fileMap = r.files.map((f) => position.get(f)!);
-    for (const lane of r.lanes) {
-      remapFiles(lane, fileMap);
-      byId.set(lane.info.id, [...(byId.get(lane.info.id) ?? []), lane]);
-    }
-  });
-  const lanes = [...byId.values()].map(mergeLanes);
-  return {
-    originSec: earliestOrigin(lanes),
-    lanes,
-    files,
-    notes: results.flatMap((r) => r.notes),
+/**
+ * A lane against another origin, leaving the given one as it was: time columns are copied
+ * (flags too, which joining rewrites) when the origin differs.
+ */
+function rebased(lane: LaneData, originSec: number): LaneData {
+  if (lane.originSec === originSec) return lane;
+  const copy: LaneData = {
+    ...lane,
+    spans: {
+      ...lane.spans,
+      start: lane.spans.start.slice(),
+      end: lane.spans.end.slice(),
+      flags: lane.spans.flags.slice(),
+    },
+    markers: { ...lane.markers, t: lane.markers.t.slice() },
+    counters: lane.counters.map((c) => ({ ...c, t: c.t.slice() })),
   };
+  rebaseLane(copy, originSec);
+  return copy;
+}
+
+const PHASE_START = SpanFlag.TruncatedStart | SpanFlag.Inferred;
+
+function firstInstant(lane: LaneData): number {
+  let t = Infinity;
+  if (lane.spans.start.length) t = lane.spans.start[0];
+  if (lane.markers.t.length) t = Math.min(t, lane.markers.t[0]);
+  for (const c of lane.counters) if (c.t.length) t = Math.min(t, c.t[0]);
+  return t;
+}
+
+function withoutSpans(lane: LaneData, drop: Set<number>): LaneData {
+  if (!drop.size) return lane;
+  const keep = Uint32Array.from(
+    Array.from({ length: lane.spans.start.length }, (_, i) => i).filter((i) => !drop.has(i)),
+  );
+  const spans = Object.fromEntries(
+    Object.entries(lane.spans).map(([k, col]) => [k, permute(col as Float64Array, keep)]),
+  ) as unknown as LaneData["spans"];
+  return { ...lane, spans };
+}
+
+/**
+ * One lane from the consecutive parts of one big file that several workers read (split at
+ * record boundaries). A phase still open where a part ended continues in the next part, which
+ * saw it begin without its start (truncated, or inferred from its first record): the two
+ * halves become one span, across as many parts as it lasts. An open phase the next part does
+ * not continue ended at its first record, as it would have had one reader seen both.
+ */
+export function joinParts(pieces: LaneData[]): LaneData {
+  if (pieces.length === 1) return pieces[0];
+  const originSec = Math.min(...pieces.map((p) => p.originSec));
+  // Joining rewrites the spans' ends and flags: on copies, so the pieces stay as they were.
+  const parts = pieces.map((p) => {
+    const r = rebased(p, originSec);
+    const s = r.spans;
+    return r === p
+      ? { ...p, spans: { ...s, start: s.start.slice(), end: s.end.slice(), flags: s.flags.slice() } }
+      : r;
+  });
+  const fileFirst = firstInstant(parts[0]);
+  const out: LaneData[] = [parts[0]];
+  // Spans still open at the current seam: which kept part holds them, and where.
+  let open: { part: number; i: number }[] = [];
+  const collectOpen = (k: number) => {
+    const { flags, depth } = out[k].spans;
+    for (let i = 0; i < flags.length; i++)
+      if (flags[i] & SpanFlag.Open && depth[i] <= 1) open.push({ part: k, i });
+  };
+  collectOpen(0);
+  for (let k = 1; k < parts.length; k++) {
+    const next = parts[k];
+    const first = firstInstant(next);
+    const drop = new Set<number>();
+    if (Number.isFinite(first)) {
+      const ns = next.spans;
+      const stillOpen: typeof open = [];
+      for (const o of open) {
+        const held = out[o.part];
+        const name = held.strings[held.spans.name[o.i]];
+        const d = held.spans.depth[o.i];
+        let match = -1;
+        for (let i = 0; i < ns.start.length && ns.start[i] <= first; i++) {
+          if (drop.has(i) || ns.depth[i] !== d || !(ns.flags[i] & PHASE_START)) continue;
+          if (next.strings[ns.name[i]] === name) {
+            match = i;
+            break;
+          }
+        }
+        if (match >= 0) {
+          held.spans.end[o.i] = ns.end[match];
+          held.spans.flags[o.i] =
+            (held.spans.flags[o.i] & ~SpanFlag.Open) | (ns.flags[match] & (SpanFlag.Open | SpanFlag.Error));
+          drop.add(match);
+          if (ns.flags[match] & SpanFlag.Open) stillOpen.push(o);
+        } else {
+          held.spans.end[o.i] = Math.max(held.spans.start[o.i], first);
+          held.spans.flags[o.i] &= ~SpanFlag.Open;
+        }
+      }
+      // A part that began on a phase's exit whose enter no part holds: had one reader seen it
+      // all, the exit would have closed whatever phase was open, or reached back to the start.
+      const openDepths = new Set(open.map((o) => out[o.part].spans.depth[o.i]));
+      for (let i = 0; i < ns.start.length && ns.start[i] <= first; i++) {
+        if (drop.has(i) || !(ns.flags[i] & SpanFlag.TruncatedStart)) continue;
+        if (openDepths.has(ns.depth[i])) drop.add(i);
+        else ns.start[i] = Math.min(ns.start[i], fileFirst);
+      }
+      open = stillOpen;
+    }
+    out.push(withoutSpans(next, drop));
+    collectOpen(out.length - 1);
+    // Spans carried over stay where they are; only those of the new part are added above.
+    open = open.filter((o, idx, all) => all.findIndex((x) => x.part === o.part && x.i === o.i) === idx);
+  }
+  return mergeLanes(out);
 }

@@ -30,6 +30,8 @@ export interface IngestOptions {
   onFile?: (report: FileReport) => void;
   formats?: Format[];
   directoryFormats?: DirectoryFormat[];
+  /** Read every input as this format, without detection (a part of a file already detected). */
+  forceFormat?: Format;
 }
 
 export interface IngestResult {
@@ -177,7 +179,11 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
     }
     // Detection is done with the head: a big one (up to 16 MiB) is not kept to the end.
     heads.delete(source);
-    const detection = head ? detectFormat(head, formats) : { format: null };
+    const detection = opts.forceFormat
+      ? { format: opts.forceFormat }
+      : head
+        ? detectFormat(head, formats)
+        : { format: null };
     if (!detection.format) {
       const report = new FileReportBuilder(source.path, "unknown", source.size);
       reports[files.length] = report;

@@ -11,6 +11,11 @@ export interface FileSource {
   head(n: number): Promise<Uint8Array>;
   /** The whole file, for formats that need random access (SQLite). */
   bytes(): Promise<Uint8Array>;
+  /**
+   * Bytes [start, end) as a source of their own (same path and time), read without the rest:
+   * how a big file is split across workers. Sources that cannot seek leave it out.
+   */
+  slice?(start: number, end: number): FileSource;
 }
 
 export function baseName(path: string): string {
@@ -35,6 +40,7 @@ export function memorySource(
     path,
     size: data.length,
     lastModified,
+    slice: (start, end) => memorySource(path, data.subarray(start, end), lastModified, chunkSize),
     async *chunks() {
       for (let i = 0; i < data.length; i += chunkSize)
         yield data.subarray(i, Math.min(data.length, i + chunkSize));

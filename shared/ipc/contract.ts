@@ -4,6 +4,7 @@
  * renderer's `window.rankscope` type is derived here: nothing else names a channel.
  */
 import type { IngestProgress } from "../ingest/pipeline";
+import type { LaneLod } from "../model/lod";
 import type { DatasetNote, FileReport, LaneData } from "../model/types";
 
 export interface InvokeMap {
@@ -31,8 +32,10 @@ export interface IngestStarted {
 export interface EventMap {
   "ingest:progress": IngestProgress & { jobId: string };
   "ingest:file": { jobId: string; report: FileReport };
-  /** Lanes in batches; typed arrays travel as structured clones. */
-  "ingest:lanes": { jobId: string; originSec: number; lanes: LaneData[] };
+  /** While an import runs: the lanes read so far that changed since the last picture. */
+  "ingest:picture": { jobId: string; lanes: LaneData[]; lods: (LaneLod | null)[] };
+  /** Every lane at the end, in batches, with its levels of detail; typed arrays travel as structured clones. */
+  "ingest:lanes": { jobId: string; originSec: number; lanes: LaneData[]; lods: (LaneLod | null)[] };
   "ingest:done": { jobId: string; originSec: number; files: FileReport[]; notes: DatasetNote[] };
   "ingest:error": { jobId: string; message: string; cancelled: boolean };
   /** Menu commands the renderer carries out. */
@@ -58,6 +61,7 @@ export const INVOKE_FUNCTIONS = {
 export const EVENT_CHANNELS: EventChannel[] = [
   "ingest:progress",
   "ingest:file",
+  "ingest:picture",
   "ingest:lanes",
   "ingest:done",
   "ingest:error",

@@ -57,9 +57,10 @@ export function sortOrder(keys: Float64Array, tieBreak?: Float64Array): Uint32Ar
   return order;
 }
 
+/** `arr` in the order of `order` (which may also pick a subset), or `arr` itself for null. */
 export function permute<T extends NumericArray>(arr: T, order: Uint32Array | null): T {
   if (!order) return arr;
-  const out = new (arr.constructor as TypedArrayCtor<T>)(arr.length);
+  const out = new (arr.constructor as TypedArrayCtor<T>)(order.length);
   for (let i = 0; i < order.length; i++) out[i] = arr[order[i]];
   return out;
 }

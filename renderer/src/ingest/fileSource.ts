@@ -4,11 +4,13 @@ import type { RemoteFile } from "./protocol";
 const CHUNK = 4 << 20;
 
 /** A browser File as a FileSource: read in slices, never whole (files may exceed 512 MB). */
-export function browserFileSource(file: File, path: string): FileSource {
+export function browserFileSource(file: Blob & { lastModified: number }, path: string): FileSource {
   return {
     path,
     size: file.size,
     lastModified: file.lastModified,
+    slice: (start, end) =>
+      browserFileSource(Object.assign(file.slice(start, end), { lastModified: file.lastModified }), path),
     async *chunks() {
       for (let at = 0; at < file.size; at += CHUNK) {
         const buf = await file.slice(at, Math.min(file.size, at + CHUNK)).arrayBuffer();
@@ -30,18 +32,25 @@ async function refused(res: Response, path: string): Promise<Error> {
   return new Error(why ? `could not fetch ${path}: ${why}` : `could not fetch ${path}: HTTP ${res.status}`);
 }
 
-/** A file served by web mode's launcher, streamed over HTTP. */
-export function remoteFileSource(f: RemoteFile): FileSource {
+/**
+ * A file served by web mode's launcher, streamed over HTTP; `from` and `size` select a byte
+ * range of it (a part of a big file, read by one of several workers).
+ */
+export function remoteFileSource(f: RemoteFile, from = 0, size = f.size): FileSource {
+  const ranged = from > 0 || size < f.size;
   const get = async () => {
-    const res = await fetch(f.url, { headers: f.headers, cache: "no-store" });
-    if (!res.ok || !res.body) throw await refused(res, f.path);
+    const headers = ranged ? { ...f.headers, range: `bytes=${from}-${from + size - 1}` } : f.headers;
+    const res = await fetch(f.url, { headers, cache: "no-store" });
+    if (!res.ok || !res.body || (ranged && res.status !== 206)) throw await refused(res, f.path);
     return res;
   };
   return {
     path: f.path,
-    size: f.size,
+    size,
     lastModified: f.lastModified,
+    slice: (start, end) => remoteFileSource(f, from + start, Math.max(0, end - start)),
     async *chunks() {
+      if (size === 0) return;
       const reader = (await get()).body!.getReader();
       try {
         for (;;) {

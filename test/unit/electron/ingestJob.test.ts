@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { batchLanes, transferables } from "../../../electron/ingestJob";
+import { batchLanes } from "../../../electron/ingestJobs";
+import { buildLaneLod } from "../../../shared/model/lod";
+import { laneBuffers } from "../../../shared/ingest/transfer";
 import type { LaneData } from "../../../shared/model/types";
 
 function lane(id: string, spans: number, shared?: Float64Array): LaneData {
@@ -46,16 +48,16 @@ describe("lanes sent to the window", () => {
     expect(batchLanes([])).toEqual([]);
   });
 
-  it("transfer their buffers, except one that two batches share (it would arrive detached)", () => {
+  it("hand over each buffer of the lanes and their levels once (postMessage wants no repeats)", () => {
     const shared = new Float64Array(4);
-    const batches = [[lane("a", 4, shared)], [lane("b", 4, shared)], [lane("c", 4)]];
-    const t = transferables(batches);
-    expect(t[0]).not.toContain(shared.buffer);
-    expect(t[1]).not.toContain(shared.buffer);
-    expect(t[2]).toContain(batches[2][0].spans.start.buffer);
-    expect(t[2]).toHaveLength(14); // 8 span columns and 6 marker columns
-    // Every transferred buffer appears once overall, as postMessage requires.
-    const all = t.flat();
-    expect(new Set(all).size).toBe(all.length);
+    const lanes = [lane("a", 4, shared), lane("b", 4, shared), lane("c", 4)];
+    const buffers = laneBuffers(lanes);
+    expect(new Set(buffers).size).toBe(buffers.length);
+    expect(buffers.filter((b) => b === shared.buffer)).toHaveLength(1);
+    // Lane a: the shared start and 7 other span columns, 6 marker columns; b and c likewise.
+    expect(buffers).toHaveLength(14 + 13 + 14);
+    const lod = buildLaneLod(lanes[2]);
+    const withLod = laneBuffers([lanes[2]], [lod]);
+    for (const level of lod.spans) expect(withLod).toContain(level.start.buffer);
   });
 });

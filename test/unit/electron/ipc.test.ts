@@ -9,14 +9,14 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { build } from "esbuild";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_NODES, generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import type { EventMap } from "../../../shared/ipc/contract";
 import { registerHandlers } from "../../../electron/handlers";
-import { IngestJobs, type WorkerLike } from "../../../electron/ingestJobs";
+import { IngestJobs } from "../../../electron/ingestJobs";
+import { ingestPaths } from "../../../electron/node/ingestThreads";
 import { INTERNAL } from "../../../electron/internal";
 import { trustSenders } from "../../../electron/ipc";
 import { PathAllowlist } from "../../../electron/paths";
@@ -43,7 +43,7 @@ const launchPaths: string[] = [];
 const allowlist = new PathAllowlist();
 allowlist.grant([given], "argv");
 let workerFile = "";
-const jobs = new IngestJobs((input) => new Worker(workerFile, { workerData: input }) as WorkerLike);
+const jobs = new IngestJobs((paths, opts) => ingestPaths(paths, workerFile, { ...opts, threads: 2 }));
 
 const contents = new FakeWebContents();
 const fromApp = { sender: contents, senderFrame: { url: "app://rankscope/index.html", parent: null } };

@@ -1,0 +1,354 @@
+/**
+ * The one ingest driver, for every host: plan units (units.ts), run them on the host's
+ * workers (task.ts), report progress and files as they happen, hand over lanes as they
+ * arrive (a first picture from the files' heads, then each unit's lanes), and merge it all
+ * into one result. Hosts supply threads and transport only (`DriverHost`). Cancel (the
+ * signal) stops every worker; nothing is returned then.
+ */
+import { buildLaneLod, type LaneLod } from "../model/lod";
+import type { DatasetNote, FileReport, LaneData } from "../model/types";
+import { gzipAware } from "./gzip";
+import { readHead } from "./head";
+import { joinParts, mergeLanes, remapFiles } from "./merge";
+import { earliestOrigin, ingest, type IngestProgress } from "./pipeline";
+import type { FileSource } from "./source";
+import { runUnit, type Emit, type UnitEvent, type UnitResult, type UnitTask } from "./task";
+import { planUnits, type SourceRef, type Unit, type UnitLimits } from "./units";
+
+/** A worker as the driver uses it; the host makes it from a Web Worker or a worker thread. */
+export interface UnitWorker {
+  run(task: UnitTask): void;
+  onEvent(fn: (event: UnitEvent) => void): void;
+  /** The worker died (an uncaught error, out of memory): its unit failed. */
+  onFail(fn: (message: string) => void): void;
+  terminate(): void;
+}
+
+export interface DriverHost {
+  /** How many workers to run at once (cores). */
+  threads: number;
+  /** A fresh worker; absent, units run in this thread, one after another. */
+  spawn?(): UnitWorker;
+  /** Run an import that is one unit in this thread rather than start a worker for it. */
+  inlineSingle?: boolean;
+  /** A file of the import by its ref, in this thread (planning, first picture, in-thread units). */
+  open(ref: SourceRef): FileSource;
+}
+
+export interface DriverOptions {
+  signal?: AbortSignal;
+  /** How the import is cut into units (tests cut small inputs as big ones would be). */
+  limits?: UnitLimits;
+  onProgress?(p: IngestProgress): void;
+  onFile?(report: FileReport): void;
+  /**
+   * Lanes so far, to show while the import runs: every lane read yet (a lane several units
+   * share, merged), replacing what an earlier call gave. Not called for an import that is
+   * one unit (it is done as soon as it would be).
+   */
+  onLanes?(lanes: LaneData[], lods: (LaneLod | undefined)[], changed: ReadonlySet<string>): void;
+}
+
+export interface DriverResult {
+  originSec: number;
+  lanes: LaneData[];
+  lods: LaneLod[];
+  files: FileReport[];
+  notes: DatasetNote[];
+}
+
+const PROGRESS_MS = 50;
+const PICTURE_MS = 400;
+
+export class CancelledError extends Error {
+  constructor() {
+    super("import cancelled");
+    this.name = "AbortError";
+  }
+}
+
+interface Done {
+  unit: Unit;
+  result: UnitResult;
+}
+
+export async function driveIngest(
+  refs: SourceRef[],
+  host: DriverHost,
+  opts: DriverOptions = {},
+): Promise<DriverResult> {
+  const signal = opts.signal;
+  const sources = refs.map((r) => host.open(r));
+  const headOf = (s: FileSource) => readHead(gzipAware(s));
+  const units = await planUnits(sources, host.threads, headOf, opts.limits);
+  signal?.throwIfAborted();
+
+  const progress: IngestProgress = {
+    filesDone: 0,
+    filesTotal: refs.length,
+    bytesDone: 0,
+    bytesTotal: refs.reduce((n, r) => n + r.size, 0),
+    records: 0,
+    currentPath: null,
+  };
+  let lastProgress = 0;
+  const emitProgress = (force = false) => {
+    const now = Date.now();
+    if (!force && now - lastProgress < PROGRESS_MS) return;
+    lastProgress = now;
+    opts.onProgress?.({ ...progress });
+  };
+
+  const done: Done[] = [];
+  // The first picture: every file's head, read here (a few MB). Its lanes stay on screen
+  // until the unit that reads the whole of them is done.
+  let preview: { lanes: LaneData[] } = { lanes: [] };
+  let lastPicture = 0;
+  let pictureDue = false;
+  // Lanes new or grown since the last picture: hosts that copy lanes across send only these.
+  let changed = new Set<string>();
+  const picture = (force = false) => {
+    if (!opts.onLanes || units.length < 2) return;
+    const now = Date.now();
+    if (!force && now - lastPicture < PICTURE_MS) {
+      pictureDue = true;
+      return;
+    }
+    lastPicture = now;
+    pictureDue = false;
+    const shown = mergeDone(done, refs, false);
+    const have = new Set(shown.lanes.map((l) => l.info.id));
+    const waiting = preview.lanes.filter((l) => !have.has(l.info.id));
+    opts.onLanes([...shown.lanes, ...waiting], [...shown.lods, ...waiting.map(() => undefined)], changed);
+    changed = new Set();
+  };
+  if (opts.onLanes && units.length > 1) {
+    preview = await ingest(
+      sources.map((s) => headSource(s)),
+      { signal },
+    );
+    opts.onLanes(preview.lanes, [], new Set(preview.lanes.map((l) => l.info.id)));
+  }
+
+  const onEvent = (unit: Unit, e: UnitEvent): boolean => {
+    if (e.type === "progress") {
+      progress.bytesDone += e.bytes;
+      progress.records += e.records;
+      progress.currentPath = e.path;
+      emitProgress();
+    } else if (e.type === "file") {
+      progress.filesDone++;
+      opts.onFile?.(e.report);
+    } else if (e.type === "result") {
+      done.push({ unit, result: e.result });
+      for (const l of e.result.lanes) changed.add(l.info.id);
+      if (unit.kind === "part" && unit.part === unit.parts - 1) progress.filesDone++;
+      picture();
+      return true;
+    } else throw new Error(e.message);
+    return false;
+  };
+
+  if (!host.spawn || (host.inlineSingle && units.length === 1)) {
+    for (const unit of units) {
+      signal?.throwIfAborted();
+      let failure: Error | null = null;
+      const emit: Emit = (e) => {
+        try {
+          onEvent(unit, e);
+        } catch (err) {
+          failure = err as Error;
+        }
+      };
+      await runUnit(taskOf(unit, refs), (r) => host.open(r), emit, signal);
+      if (failure) throw failure;
+    }
+  } else {
+    await runPool(units, refs, host, signal, onEvent, () => pictureDue && picture(true));
+  }
+  progress.currentPath = null;
+  emitProgress(true);
+  const merged = mergeDone(done, refs, true);
+  return { ...merged, originSec: earliestOrigin(merged.lanes) };
+}
+
+function taskOf(unit: Unit, refs: SourceRef[]): UnitTask {
+  const wanted = unit.kind === "part" ? [unit.file] : unit.files;
+  return { unit, refs: wanted.map((i) => refs[i]) };
+}
+
+/** The first bytes of a file as a source of their own, for the first picture. */
+function headSource(s: FileSource, bytes = 256 * 1024): FileSource {
+  if (s.size <= bytes || !s.slice) return s;
+  const cut = s.slice(0, bytes);
+  return { ...cut, path: s.path };
+}
+
+/** Runs the units on up to `host.threads` workers, each taking the next unit when free. */
+function runPool(
+  units: Unit[],
+  refs: SourceRef[],
+  host: DriverHost,
+  signal: AbortSignal | undefined,
+  onEvent: (unit: Unit, e: UnitEvent) => boolean,
+  onIdle: () => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const queue = [...units];
+    const workers: UnitWorker[] = [];
+    let running = 0;
+    let over = false;
+    const stop = (e?: unknown) => {
+      if (over) return;
+      over = true;
+      for (const w of workers) w.terminate();
+      signal?.removeEventListener("abort", onAbort);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onAbort = () => stop(new CancelledError());
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const next = (w: UnitWorker, state: { unit: Unit | null }) => {
+      const unit = queue.shift();
+      state.unit = unit ?? null;
+      if (!unit) {
+        running--;
+        onIdle();
+        if (running === 0) stop();
+        return;
+      }
+      w.run(taskOf(unit, refs));
+    };
+    const n = Math.max(1, Math.min(host.threads, units.length));
+    for (let i = 0; i < n; i++) {
+      const w = host.spawn!();
+      const state: { unit: Unit | null } = { unit: null };
+      workers.push(w);
+      running++;
+      w.onEvent((e) => {
+        if (over || !state.unit) return;
+        try {
+          if (onEvent(state.unit, e)) next(w, state);
+        } catch (err) {
+          stop(err);
+        }
+      });
+      w.onFail((message) => stop(new Error(message)));
+      next(w, state);
+    }
+    if (signal?.aborted) onAbort();
+  });
+}
+
+/**
+ * Everything done so far as one set of lanes and reports: file indexes re-pointed at the
+ * import's list, a big file's parts joined (their line numbers following on), lanes several
+ * units produced merged. `final`: also levels of detail for lanes that were merged.
+ */
+function mergeDone(
+  done: Done[],
+  refs: SourceRef[],
+  final: boolean,
+): { lanes: LaneData[]; lods: LaneLod[]; files: FileReport[]; notes: DatasetNote[] } {
+  // Reports: one per file (a split file's parts add up), in the import's order.
+  const reports: { key: number; report: FileReport }[] = [];
+  const byPath = new Map<string, number>(refs.map((r) => [r.path, r.index]));
+  const partReports = new Map<number, FileReport[]>();
+  const lineOffset = new Map<Done, number>();
+  const keyOf = (path: string) => byPath.get(path) ?? minIndexUnder(path, refs);
+  const sorted = [...done].sort((a, b) => unitOrder(a.unit) - unitOrder(b.unit));
+  const offsets = new Map<number, number>();
+  for (const d of sorted) {
+    if (d.unit.kind === "part") {
+      const at = offsets.get(d.unit.file) ?? 0;
+      lineOffset.set(d, at);
+      offsets.set(d.unit.file, at + d.result.lines);
+      const list = partReports.get(d.unit.file) ?? [];
+      list.push(shiftLines(d.result.files[0], at));
+      partReports.set(d.unit.file, list);
+    } else for (const r of d.result.files) reports.push({ key: keyOf(r.path), report: r });
+  }
+  for (const [file, list] of partReports)
+    reports.push({ key: file, report: joinReports(list, refs[file].size) });
+  reports.sort((a, b) => a.key - b.key);
+  const files = reports.map((r) => r.report);
+  const position = new Map(files.map((f, i) => [f.path, i]));
+
+  const pieces = new Map<string, { lanes: LaneData[]; lods: (LaneLod | undefined)[]; split: boolean }>();
+  for (const d of sorted) {
+    const map = d.result.files.map((f) => position.get(f.path) ?? 0);
+    const offset = lineOffset.get(d) ?? 0;
+    d.result.lanes.forEach((lane, i) => {
+      const copy = final ? lane : cloneIndexes(lane);
+      remapFiles(copy, map);
+      if (offset) shiftLaneLines(copy, offset);
+      const entry = pieces.get(lane.info.id) ?? { lanes: [], lods: [], split: false };
+      entry.lanes.push(copy);
+      entry.lods.push(d.result.lods[i]);
+      entry.split ||= d.unit.kind === "part";
+      pieces.set(lane.info.id, entry);
+    });
+  }
+  const lanes: LaneData[] = [];
+  const lods: LaneLod[] = [];
+  for (const { lanes: parts, lods: partLods, split } of pieces.values()) {
+    if (parts.length === 1) {
+      lanes.push(parts[0]);
+      lods.push(partLods[0] ?? buildLaneLod(parts[0]));
+      continue;
+    }
+    const lane = split ? joinParts(parts) : mergeLanes(parts);
+    lanes.push(lane);
+    lods.push(buildLaneLod(lane));
+  }
+  return { lanes, lods, files, notes: sorted.flatMap((d) => d.result.notes) };
+}
+
+function unitOrder(u: Unit): number {
+  return u.kind === "part" ? u.file + u.part / (u.parts + 1) : Math.min(...u.files);
+}
+
+/** A directory's report (a stormlog sink) sits where the first of its files would. */
+function minIndexUnder(path: string, refs: SourceRef[]): number {
+  const prefix = path.endsWith("/") ? path : `${path}/`;
+  let best = Number.MAX_SAFE_INTEGER;
+  for (const r of refs) if (r.path.startsWith(prefix) || path === ".") best = Math.min(best, r.index);
+  return best;
+}
+
+function shiftLines(report: FileReport, by: number): FileReport {
+  if (!by) return report;
+  return {
+    ...report,
+    errors: report.errors.map((e) => (e.line ? { ...e, line: e.line + by } : e)),
+    warnings: report.warnings.map((w) => w.replace(/^line (\d+)/, (_, n) => `line ${Number(n) + by}`)),
+  };
+}
+
+/** One file's report from its parts' reports (in order). */
+function joinReports(parts: FileReport[], bytes: number): FileReport {
+  const warnings: string[] = [];
+  for (const p of parts) for (const w of p.warnings) if (!warnings.includes(w)) warnings.push(w);
+  return {
+    path: parts[0].path,
+    format: parts[0].format,
+    bytes,
+    records: parts.reduce((n, p) => n + p.records, 0),
+    errors: parts.flatMap((p) => p.errors),
+    warnings,
+  };
+}
+
+function shiftLaneLines(lane: LaneData, by: number): void {
+  for (const col of [lane.spans.line, lane.markers.line])
+    for (let i = 0; i < col.length; i++) if (col[i]) col[i] += by;
+}
+
+/** A lane whose file and line columns may be rewritten without touching the original. */
+function cloneIndexes(lane: LaneData): LaneData {
+  return {
+    ...lane,
+    spans: { ...lane.spans, file: lane.spans.file.slice(), line: lane.spans.line.slice() },
+    markers: { ...lane.markers, file: lane.markers.file.slice(), line: lane.markers.line.slice() },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Handing lanes from one thread to another without copying: every typed array of the lanes
+ * and their levels of detail, as the list of buffers to transfer. Used by every host (Web
+ * Workers, worker threads, Electron's IPC batches).
+ */
+import type { LaneLod } from "../model/lod";
+import type { LaneData } from "../model/types";
+
+function add(out: Set<ArrayBuffer>, v: unknown): void {
+  if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) out.add(v.buffer);
+}
+
+/** The distinct buffers behind the lanes' columns and their levels. */
+export function laneBuffers(
+  lanes: readonly LaneData[],
+  lods: readonly (LaneLod | undefined)[] = [],
+): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const lane of lanes) {
+    for (const col of Object.values(lane.spans)) add(out, col);
+    for (const col of Object.values(lane.markers)) add(out, col);
+    for (const c of lane.counters) {
+      add(out, c.t);
+      add(out, c.v);
+    }
+  }
+  for (const lod of lods) {
+    if (!lod) continue;
+    for (const level of lod.spans) for (const v of Object.values(level)) add(out, v);
+    for (const levels of lod.counters)
+      for (const level of levels) for (const v of Object.values(level)) add(out, v);
+  }
+  return [...out];
+}

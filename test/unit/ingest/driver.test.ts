@@ -1,0 +1,268 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { generateCluster } from "../../../bench/generate";
+import { build } from "esbuild";
+import { ingestPaths, openNodeRef } from "../../../electron/node/ingestThreads";
+import { walkPaths } from "../../../electron/node/fsSource";
+import { driveIngest, type DriverHost, type UnitWorker } from "../../../shared/ingest/driver";
+import { memorySource, type FileSource } from "../../../shared/ingest/source";
+import { runUnit } from "../../../shared/ingest/task";
+import { planUnits, type SourceRef } from "../../../shared/ingest/units";
+import { readHead } from "../../../shared/ingest/head";
+import { finalizeModel } from "../../../shared/model/dataset";
+import { inspectReport } from "../../../shared/model/summary";
+import type { LaneData } from "../../../shared/model/types";
+
+/** Cut like a big import, at test sizes. */
+const SMALL = { parallelMinBytes: 1, splitMinBytes: 40_000, partBytes: 25_000 };
+
+function memoryRefs(files: Record<string, string>): {
+  refs: SourceRef[];
+  open: (r: SourceRef) => FileSource;
+} {
+  const sources = Object.entries(files).map(([p, c]) => memorySource(p, c));
+  const refs = sources.map((s, index) => ({
+    index,
+    path: s.path,
+    size: s.size,
+    lastModified: 0,
+    handle: index,
+  }));
+  return { refs, open: (r) => sources[r.handle as number] };
+}
+
+/** Workers that run units on later ticks in this thread, in the order the pool hands them out. */
+function fakeThreads(open: (r: SourceRef) => FileSource, threads: number, log: string[] = []): DriverHost {
+  return {
+    threads,
+    open,
+    spawn(): UnitWorker {
+      let on: Parameters<UnitWorker["onEvent"]>[0] = () => {};
+      let dead = false;
+      return {
+        run(task) {
+          log.push(
+            task.unit.kind === "part" ? `part ${task.unit.part}` : `files ${task.unit.files.join(",")}`,
+          );
+          setTimeout(() => void runUnit(task, open, (e) => !dead && on(e)), 1);
+        },
+        onEvent: (fn) => (on = fn),
+        onFail: () => {},
+        terminate: () => (dead = true),
+      };
+    },
+  };
+}
+
+/** A lane's content as plain values with exact absolute ns, for comparing models. */
+function plain(lane: LaneData) {
+  const abs = (t: number) => (BigInt(lane.originSec) * 1_000_000_000n + BigInt(Math.round(t))).toString();
+  const s = lane.spans;
+  return {
+    info: lane.info,
+    spans: [...s.start].map((t, i) => [
+      abs(t),
+      abs(s.end[i]),
+      lane.strings[s.name[i]],
+      s.depth[i],
+      s.flags[i],
+      s.line[i],
+    ]),
+    markers: [...lane.markers.t].map((t, i) => [
+      abs(t),
+      lane.strings[lane.markers.name[i]],
+      lane.markers.line[i],
+    ]),
+    counters: lane.counters.map((c) => [c.name, [...c.t].map(abs), [...c.v]]),
+  };
+}
+
+function modelOf(r: Awaited<ReturnType<typeof driveIngest>>) {
+  const m = finalizeModel(r);
+  return { lanes: m.lanes.map(plain), report: inspectReport(m) };
+}
+
+/** One runner's flight recorder, long enough to split; tasks cross every part boundary. */
+function flightRecorder(entries: number): string {
+  const ctx = '{"nodeId":"n","runnerId":"r0","rank":0,"worldSize":1,"instanceId":"i","modelId":"m"}';
+  const lines: string[] = [];
+  let us = 0;
+  const at = () => {
+    const t = new Date(Date.UTC(2026, 3, 24, 22) + Math.floor(us / 1000)).toISOString().slice(0, 19);
+    return `${t}.${String(us % 1_000_000).padStart(6, "0")}+00:00`;
+  };
+  for (let task = 0; lines.length < entries; task++) {
+    for (const phase of ["prefill_barrier", "prefill_pipeline", "decode_barrier"]) {
+      lines.push(`{"at":"${at()}","phase":"${phase}","event":"enter","taskId":"t${task}","context":${ctx}}`);
+      us += 1_731;
+      lines.push(`{"at":"${at()}","phase":"${phase}","event":"exit","taskId":"t${task}","context":${ctx}}`);
+    }
+    lines.push(
+      `{"at":"${at()}","phase":"decode_stream","event":"enter","context":${ctx},"mlxMemory":{"active":{"inBytes":${task}}}}`,
+    );
+    for (let s = 0; s < 5; s++) {
+      lines.push(`{"at":"${at()}","phase":"decode_stream","event":"generator_step_enter","context":${ctx}}`);
+      us += 997;
+      lines.push(`{"at":"${at()}","phase":"decode_stream","event":"generator_step_exit","context":${ctx}}`);
+    }
+    lines.push(`{"at":"${at()}","phase":"decode_stream","event":"exit","context":${ctx}}`);
+    us += 5_000;
+  }
+  // Still in a barrier at the end, and one broken line in the middle of a later part.
+  lines.splice(Math.floor(lines.length * 0.8), 0, '{"at": broken');
+  lines.push(`{"at":"${at()}","phase":"decode_barrier","event":"enter","context":${ctx}}`);
+  return lines.join("\n") + "\n";
+}
+
+describe("planning units", () => {
+  it("one unit for a small import; directories whole and big line files in parts for a big one", async () => {
+    const { refs, open } = memoryRefs({
+      "a/big.jsonl": flightRecorder(1200),
+      "a/diag.json": '{"x": 1}',
+      "b/one.jsonl": flightRecorder(20),
+    });
+    const sources = refs.map(open);
+    const headOf = (s: FileSource) => readHead(s);
+    expect(await planUnits(sources, 2, headOf)).toEqual([
+      { kind: "files", files: [0, 1, 2], bytes: expect.any(Number) },
+    ]);
+    const units = await planUnits(sources, 2, headOf, SMALL);
+    const parts = units.filter((u) => u.kind === "part");
+    expect(parts.length).toBeGreaterThan(3);
+    const big = sources[0];
+    const text = new TextDecoder().decode(await big.bytes());
+    let at = 0;
+    for (const p of [...parts].sort((x, y) => x.start - y.start)) {
+      expect(p.start).toBe(at);
+      if (p.start > 0) expect(text[p.start - 1]).toBe("\n");
+      at = p.end;
+    }
+    expect(at).toBe(big.size);
+    expect(units.filter((u) => u.kind === "files").map((u) => (u.kind === "files" ? u.files : []))).toEqual(
+      expect.arrayContaining([[1], [2]]),
+    );
+  });
+});
+
+describe("the driver", () => {
+  it("builds the same model from 1 worker or 2, with a big file split in parts", async () => {
+    const files = {
+      "run/rank0.jsonl": flightRecorder(3000),
+      "run/other/rank1.jsonl": flightRecorder(300).replaceAll('"r0"', '"r1"'),
+    };
+    const { refs, open } = memoryRefs(files);
+    const one = modelOf(await driveIngest(refs, { threads: 1, open }));
+    const log: string[] = [];
+    const two = modelOf(await driveIngest(refs, fakeThreads(open, 2, log), { limits: SMALL }));
+    expect(log.filter((l) => l.startsWith("part")).length).toBeGreaterThan(3);
+    expect(two.lanes).toEqual(one.lanes);
+    expect(two.report.files).toEqual(one.report.files);
+    // The broken line keeps its own line number, though a later part read it.
+    const errors = two.report.files[0].errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0].line).toBe(
+      files["run/rank0.jsonl"].split("\n").findIndex((l) => l === '{"at": broken') + 1,
+    );
+    // The barrier left open at the end is still open, and one span.
+    const lane = two.lanes.find((l) => l.info.id === "skulk:r0")!;
+    expect(lane.spans.filter((s) => (s[4] as number) & 1)).toHaveLength(1);
+  });
+
+  it("the same model from real files, split by directory across worker threads' units", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-driver-")), "cluster");
+    await generateCluster(dir, { nodes: 2, ranksPerNode: 2, entriesPerRank: 400, seed: 3 });
+    const { sources } = await walkPaths([dir]);
+    const refs = sources.map((s, index) => ({
+      index,
+      path: s.path,
+      size: s.size,
+      lastModified: s.lastModified,
+      handle: s.absolutePath,
+    }));
+    const one = modelOf(await driveIngest(refs, { threads: 1, open: openNodeRef }));
+    const two = modelOf(
+      await driveIngest(refs, fakeThreads(openNodeRef, 2), { limits: { ...SMALL, splitMinBytes: 1e12 } }),
+    );
+    expect(two.lanes).toEqual(one.lanes);
+    expect(two.report).toEqual(one.report);
+  });
+
+  it("runs on real worker threads, with the same model", async () => {
+    const script = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-threads-")), "ingestWorker.cjs");
+    await build({
+      entryPoints: [path.resolve(__dirname, "../../../electron/ingestWorker.ts")],
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      outfile: script,
+      external: ["sql.js"],
+      logLevel: "warning",
+    });
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-driver-")), "run");
+    mkdirSync(path.join(dir, "b"), { recursive: true });
+    writeFileSync(path.join(dir, "rank0.jsonl"), flightRecorder(3000));
+    writeFileSync(path.join(dir, "b", "rank1.jsonl"), flightRecorder(500).replaceAll('"r0"', '"r1"'));
+    const one = await ingestPaths([dir], script, { threads: 1 });
+    const two = await ingestPaths([dir], script, { threads: 2, limits: SMALL });
+    expect(modelOf(two).lanes).toEqual(modelOf(one).lanes);
+    expect(modelOf(two).report).toEqual(modelOf(one).report);
+  });
+
+  it("shows a first picture from the heads, then lanes as units finish, and ends with all of them", async () => {
+    const files: Record<string, string> = {};
+    for (let r = 0; r < 4; r++)
+      files[`d${r}/rank${r}.jsonl`] = flightRecorder(2500).replaceAll('"r0"', `"r${r}"`);
+    const { refs, open } = memoryRefs(files);
+    const pictures: { lanes: number; items: number; changed: number }[] = [];
+    const result = await driveIngest(refs, fakeThreads(open, 2), {
+      limits: { ...SMALL, splitMinBytes: 1e12 },
+      onLanes: (lanes, _lods, changed) =>
+        pictures.push({
+          lanes: lanes.length,
+          items: lanes.reduce((n, l) => n + l.spans.start.length, 0),
+          changed: changed.size,
+        }),
+    });
+    expect(pictures[0]).toMatchObject({ lanes: 4, changed: 4 });
+    const items = result.lanes.reduce((n, l) => n + l.spans.start.length, 0);
+    expect(pictures[0].items).toBeLessThan(items);
+    expect(pictures.map((p) => p.items)).toEqual([...pictures.map((p) => p.items)].sort((a, b) => a - b));
+    expect(result.lanes).toHaveLength(4);
+  });
+
+  it("cancel stops every worker and returns nothing", async () => {
+    const files: Record<string, string> = {};
+    for (let r = 0; r < 6; r++)
+      files[`d${r}/rank${r}.jsonl`] = flightRecorder(600).replaceAll('"r0"', `"r${r}"`);
+    const { refs, open } = memoryRefs(files);
+    const abort = new AbortController();
+    const log: string[] = [];
+    const run = driveIngest(refs, fakeThreads(open, 2, log), {
+      limits: { ...SMALL, splitMinBytes: 1e12 },
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ name: "AbortError" });
+    expect(log.length).toBeLessThan(6);
+  });
+
+  it("a worker that dies fails the import with its reason", async () => {
+    const { refs, open } = memoryRefs({ "a/x.jsonl": flightRecorder(50), "b/y.jsonl": flightRecorder(50) });
+    const host: DriverHost = {
+      threads: 2,
+      open,
+      spawn: () => {
+        let fail: (m: string) => void = () => {};
+        return {
+          run: () => setTimeout(() => fail("an ingest worker stopped (exit code 134)"), 1),
+          onEvent: () => {},
+          onFail: (fn) => (fail = fn),
+          terminate: () => {},
+        };
+      },
+    };
+    await expect(driveIngest(refs, host, { limits: SMALL })).rejects.toThrow(/exit code 134/);
+  });
+});
