@@ -33,8 +33,19 @@ export async function refreshLibrary(): Promise<void> {
   useApp.getState().setDatasets(await datasets.listDatasets(db));
 }
 
-/** Runs one import to the end: parse, store (atomically), open. */
-async function runImport(label: string, fp: string | null, start: () => IngestHandle): Promise<void> {
+/** How often the picture of an import under way is redrawn from the lanes that arrived. */
+const PICTURE_MS = 300;
+
+/**
+ * Runs one import to the end: parse, store (atomically), open. While it runs, the lanes read
+ * so far are on screen (the user may zoom and scrub); nothing is in the library until it is
+ * done, and a cancelled or failed import leaves the library, and the screen, as they were.
+ */
+async function runImport(
+  label: string,
+  fp: string | null,
+  start: (l: IngestListeners) => IngestHandle,
+): Promise<void> {
   const app = useApp.getState();
   if (running) running.cancel();
   if (fp) {
@@ -52,17 +63,45 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
     }
   }
   app.setIngest({ status: "running", label, progress: null, reports: [], message: null });
-  const handle = start();
+  const id = crypto.randomUUID();
+  const before = app.current?.id ?? null;
+  const seen = new Map<string, { lane: LaneData; lod: LaneLod | undefined }>();
+  let shown = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const draw = () => {
+    timer = null;
+    if (running !== handle) return;
+    shown = true;
+    const all = [...seen.values()];
+    showProvisional({
+      id,
+      name: label,
+      lanes: all.map((x) => x.lane),
+      lods: all.map((x) => x.lod),
+      files: useApp.getState().ingest.reports,
+      notes: [],
+    });
+  };
+  const handle = start({
+    ...listeners(),
+    onPicture(lanes, lods) {
+      lanes.forEach((lane, i) => seen.set(lane.info.id, { lane, lod: lods[i] ?? undefined }));
+      timer ??= setTimeout(draw, shown ? PICTURE_MS : 0);
+    },
+  });
   running = handle;
   try {
     const outcome = await handle.result;
     if (running !== handle) return;
+    if (timer) clearTimeout(timer);
     useApp.getState().setIngest({ status: "saving" });
-    const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`);
+    const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`, id);
     await refreshLibrary();
-    // The lanes are in memory already: show them without reading them back.
+    // The lanes are in memory already: show them without reading them back, in the view the
+    // user may have chosen while they arrived.
     setCurrentLanes(saved.lanes, saved.lods, saved.row.originSec);
-    showDataset(saved.row);
+    if (shown && useApp.getState().current?.id === id) rescope(saved.row);
+    else showDataset(saved.row);
     markFullyLoaded();
     await loadAnnotations(saved.row.id);
     const telemetry = outcome.files.filter((f) => f.format !== "unknown").length;
@@ -74,6 +113,8 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
         : "No telemetry was found in what you dropped: see the list of files for why each one was skipped.",
     });
   } catch (e) {
+    if (timer) clearTimeout(timer);
+    if (shown && useApp.getState().current?.id === id) await restore(before);
     if (e instanceof CancelledError) {
       useApp.getState().setIngest({ status: "cancelled", message: "Import cancelled: nothing was saved." });
     } else {
@@ -82,6 +123,13 @@ async function runImport(label: string, fp: string | null, start: () => IngestHa
   } finally {
     if (running === handle) running = null;
   }
+}
+
+/** Back to what was open before an import that did not finish (or to nothing). */
+async function restore(previous: string | null): Promise<void> {
+  if (previous) return openDataset(previous);
+  setCurrentLanes([]);
+  useApp.getState().setCurrent(null);
 }
 
 function nameFor(files: PickedFile[]): string {
@@ -105,15 +153,13 @@ export function importFiles(files: PickedFile[], notRead: readonly NotRead[] = [
   const fp = datasets.fingerprint(
     files.map((f) => ({ path: f.path, size: f.file.size, lastModified: f.file.lastModified })),
   );
-  return runImport(nameFor(files), fp, () =>
-    withNotRead(notRead, listeners(), (l) => host.ingestFiles(files, l)),
-  );
+  return runImport(nameFor(files), fp, (l) => withNotRead(notRead, l, (w) => host.ingestFiles(files, w)));
 }
 
 export function importPaths(paths: string[]): Promise<void> {
   if (!host.ingestPaths) return Promise.resolve();
   const name = paths.map((p) => p.split(/[\\/]/).filter(Boolean).pop() ?? p).join(", ");
-  return runImport(name, null, () => host.ingestPaths!(paths, listeners()));
+  return runImport(name, null, (l) => host.ingestPaths!(paths, l));
 }
 
 /** Files the web-mode launcher was started with (`rankscope <path>`), if any. */
@@ -135,14 +181,14 @@ export async function importServedFiles(): Promise<boolean> {
     return true;
   }
   const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
-  await runImport(tops.join(", "), datasets.fingerprint(files), () =>
-    withNotRead(notRead, listeners(), (l) => host.ingestRemote!(files, l)),
+  await runImport(tops.join(", "), datasets.fingerprint(files), (l) =>
+    withNotRead(notRead, l, (w) => host.ingestRemote!(files, w)),
   );
   return true;
 }
 
 export function importDemo(): Promise<void> {
-  return runImport("Demo: skulk-hang", "demo:skulk-hang:v1", () => host.ingestDemo(listeners()));
+  return runImport("Demo: skulk-hang", "demo:skulk-hang:v1", (l) => host.ingestDemo(l));
 }
 
 export function cancelImport(): void {

@@ -67,6 +67,7 @@ export async function saveDataset(
   outcome: IngestOutcome,
   name: string,
   fp: string,
+  id: string = crypto.randomUUID(),
 ): Promise<LoadedDataset> {
   const lodOf = new Map(outcome.lanes.map((l, i) => [l, outcome.lods?.[i]]));
   const model = finalizeModel(outcome);
@@ -80,7 +81,7 @@ export async function saveDataset(
   };
   const n = count(lanes);
   const row: DatasetRow = {
-    id: crypto.randomUUID(),
+    id,
     name,
     createdAt: Date.now(),
     fingerprint: fp,

@@ -1,3 +1,4 @@
+import type { LaneLod } from "../../../shared/model/lod";
 import type { LaneData } from "../../../shared/model/types";
 import type { RankscopeApi } from "../../../shared/ipc/contract";
 import type { PickedFile } from "../ingest/dropWalk";
@@ -9,6 +10,7 @@ function ingestViaMain(api: RankscopeApi, paths: string[], listeners: IngestList
   let jobId: string | null = null;
   let cancelled = false;
   const lanes: LaneData[] = [];
+  const lods: LaneLod[] = [];
   let reject: (e: Error) => void = () => {};
   const offs: (() => void)[] = [];
   const result = new Promise<IngestOutcome>((resolve, rej) => {
@@ -17,10 +19,19 @@ function ingestViaMain(api: RankscopeApi, paths: string[], listeners: IngestList
     offs.push(
       api.on("ingest:progress", (p) => mine(p.jobId) && listeners.onProgress(p)),
       api.on("ingest:file", (m) => mine(m.jobId) && listeners.onFile(m.report)),
-      api.on("ingest:lanes", (m) => mine(m.jobId) && lanes.push(...m.lanes)),
+      api.on("ingest:picture", (m) => mine(m.jobId) && listeners.onPicture?.(m.lanes, m.lods)),
+      api.on("ingest:lanes", (m) => {
+        if (!mine(m.jobId)) return;
+        m.lanes.forEach((l, i) => {
+          lanes.push(l);
+          const lod = m.lods[i];
+          if (lod) lods[lanes.length - 1] = lod;
+        });
+      }),
       api.on(
         "ingest:done",
-        (m) => mine(m.jobId) && resolve({ originSec: m.originSec, lanes, files: m.files, notes: m.notes }),
+        (m) =>
+          mine(m.jobId) && resolve({ originSec: m.originSec, lanes, lods, files: m.files, notes: m.notes }),
       ),
       api.on(
         "ingest:error",

@@ -1,12 +1,15 @@
 import type { IngestProgress } from "../../../shared/ingest/pipeline";
 import { notReadReport, type NotRead } from "../../../shared/ingest/report";
-import type { FileReport } from "../../../shared/model/types";
+import type { LaneLod } from "../../../shared/model/lod";
+import type { FileReport, LaneData } from "../../../shared/model/types";
 import type { PickedFile } from "../ingest/dropWalk";
 import type { IngestOutcome, RemoteFile } from "../ingest/protocol";
 
 export interface IngestListeners {
   onProgress(p: IngestProgress): void;
   onFile(report: FileReport): void;
+  /** While the import runs: lanes read so far that are new or changed (by lane id). */
+  onPicture?(lanes: LaneData[], lods: (LaneLod | null)[]): void;
 }
 
 export interface IngestHandle {

@@ -12,6 +12,7 @@ function runWorker(msg: ToWorker, listeners: IngestListeners): IngestHandle {
       const m = ev.data;
       if (m.type === "progress") listeners.onProgress(m.progress);
       else if (m.type === "file") listeners.onFile(m.report);
+      else if (m.type === "picture") listeners.onPicture?.(m.lanes, m.lods);
       else if (m.type === "done") {
         worker.terminate();
         resolve(m.outcome);

@@ -1,39 +1,60 @@
 /// <reference lib="webworker" />
-import initSqlJs from "sql.js";
-import wasmUrl from "sql.js/dist/sql-wasm.wasm?url";
+// Web mode's import, off the UI thread: this worker runs the shared driver, which hands
+// units to parse workers (one per core) and merges what they read. The page cancels by
+// terminating this worker, which ends its parse workers with it.
 import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
-import { setSqlJsLoader } from "../../../shared/formats/rune/sqlite";
-import { ingest } from "../../../shared/ingest/pipeline";
-import { buildLaneLod } from "../../../shared/model/lod";
-import { memorySource } from "../../../shared/ingest/source";
-import { browserFileSource, remoteFileSource } from "./fileSource";
-import { transferables, type FromWorker, type ToWorker } from "./protocol";
+import { driveIngest, type DriverHost, type UnitWorker } from "../../../shared/ingest/driver";
+import type { UnitEvent } from "../../../shared/ingest/task";
+import { laneBuffers } from "../../../shared/ingest/transfer";
+import type { SourceRef } from "../../../shared/ingest/units";
+import type { FromWorker, ToWorker } from "./protocol";
+import { useBundledSqlJs } from "./sqlite";
+import { memoryRefs, openWebRef, pickedRefs, remoteRefs } from "./webRefs";
 
-// RUNE's SQLite store: sql.js's wasm is a bundled asset here, not a file beside the script.
-setSqlJsLoader(() => initSqlJs({ locateFile: () => wasmUrl }));
+useBundledSqlJs();
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 
-// Parsing runs here, off the UI thread; the page cancels by terminating the worker.
-const post = (msg: FromWorker, transfer: Transferable[] = []) =>
-  (self as unknown as Worker).postMessage(msg, transfer);
+function parseWorker(): UnitWorker {
+  const w = new Worker(new URL("./parse.worker.ts", import.meta.url), { type: "module" });
+  let fail: (m: string) => void = () => {};
+  w.onerror = (e) => fail(`an import worker failed: ${e.message || "it stopped"}`);
+  return {
+    run: (task) => w.postMessage({ type: "run", task }),
+    onEvent: (fn) => (w.onmessage = (ev: MessageEvent<UnitEvent>) => fn(ev.data)),
+    onFail: (fn) => (fail = fn),
+    terminate: () => w.terminate(),
+  };
+}
 
-self.onmessage = async (ev: MessageEvent<ToWorker>) => {
+const host: DriverHost = {
+  // Every core but none more: the page itself draws on the UI thread meanwhile.
+  threads: Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)),
+  spawn: parseWorker,
+  inlineSingle: true,
+  open: openWebRef,
+};
+
+scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
+  let refs: SourceRef[];
+  if (msg.type === "demo")
+    refs = memoryRefs(
+      generateSkulkDemo().map((f) => ({ path: `skulk-hang/${f.path}`, content: f.content })),
+      Date.UTC(2026, 3, 24, 22, 1),
+    );
+  else refs = msg.type === "remote" ? remoteRefs(msg.files) : pickedRefs(msg.files);
   try {
-    const sources =
-      msg.type === "demo"
-        ? generateSkulkDemo().map((f) =>
-            memorySource(`skulk-hang/${f.path}`, f.content, Date.UTC(2026, 3, 24, 22, 1)),
-          )
-        : msg.type === "remote"
-          ? msg.files.map((f) => remoteFileSource(f))
-          : msg.files.map((f) => browserFileSource(f.file, f.path));
-    const result = await ingest(sources, {
+    const result = await driveIngest(refs, host, {
       onProgress: (progress) => post({ type: "progress", progress }),
       onFile: (report) => post({ type: "file", report }),
+      // Copied, not handed over: the driver keeps these lanes to merge at the end.
+      onLanes: (lanes, lods, changed) => {
+        const pick = lanes.map((l, i) => [l, lods[i]] as const).filter(([l]) => changed.has(l.info.id));
+        post({ type: "picture", lanes: pick.map(([l]) => l), lods: pick.map(([, lod]) => lod ?? null) });
+      },
     });
-    // Summaries are built here, off the UI thread, and stored with the lanes.
-    const lods = result.lanes.map(buildLaneLod);
-    post({ type: "done", outcome: { ...result, lods } }, transferables(result.lanes, lods));
+    post({ type: "done", outcome: result }, laneBuffers(result.lanes, result.lods));
   } catch (e) {
     post({ type: "error", message: (e as Error)?.message ?? String(e) });
   }

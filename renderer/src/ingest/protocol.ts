@@ -19,6 +19,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: "progress"; progress: IngestProgress }
   | { type: "file"; report: FileReport }
+  /** While the import runs: the lanes read so far that changed since the last picture. */
+  | { type: "picture"; lanes: LaneData[]; lods: (LaneLod | null)[] }
   | { type: "done"; outcome: IngestOutcome }
   | { type: "error"; message: string };
 
@@ -30,22 +32,4 @@ export interface IngestOutcome {
   notes: DatasetNote[];
   /** Level-of-detail summaries per lane, when the producer computed them (web worker). */
   lods?: LaneLod[];
-}
-
-/** Every buffer of the lanes, so the worker hands them over instead of copying. */
-export function transferables(lanes: LaneData[], lods: LaneLod[] = []): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const lod of lods) {
-    for (const level of lod.spans)
-      for (const v of Object.values(level)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
-    for (const levels of lod.counters)
-      for (const level of levels)
-        for (const v of Object.values(level)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
-  }
-  for (const lane of lanes) {
-    for (const col of Object.values(lane.spans)) out.push(col.buffer as ArrayBuffer);
-    for (const col of Object.values(lane.markers)) out.push(col.buffer as ArrayBuffer);
-    for (const c of lane.counters) out.push(c.t.buffer as ArrayBuffer, c.v.buffer as ArrayBuffer);
-  }
-  return [...new Set(out)];
 }
