@@ -8,10 +8,10 @@ import type { UnitEvent } from "../../../shared/ingest/task";
 import { laneBuffers } from "../../../shared/ingest/transfer";
 import type { SourceRef } from "../../../shared/ingest/units";
 import type { FromWorker, ToWorker } from "./protocol";
-import { useBundledSqlJs } from "./sqlite";
+import { loadBundledSqlJs } from "./sqlite";
 import { memoryRefs, openWebRef, pickedRefs, remoteRefs } from "./webRefs";
 
-useBundledSqlJs();
+loadBundledSqlJs();
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 

@@ -2,10 +2,10 @@
 // A parse worker of web mode: it reads the units the import's driver sends it
 // (shared/ingest/task.ts), with the same code as Node's worker threads.
 import { serveUnits, type ToUnitWorker } from "../../../shared/ingest/task";
-import { useBundledSqlJs } from "./sqlite";
+import { loadBundledSqlJs } from "./sqlite";
 import { openWebRef } from "./webRefs";
 
-useBundledSqlJs();
+loadBundledSqlJs();
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 serveUnits(
   (fn) => (scope.onmessage = (ev: MessageEvent<ToUnitWorker>) => fn(ev.data)),

@@ -45,7 +45,8 @@ export function LaneHeader({
   selected: boolean;
   onSelect(): void;
   shift: number;
-  nsPerPx: number;
+  /** Nanoseconds per pixel at the current zoom, when a drag needs it. */
+  nsPerPx: () => number;
 }) {
   const info = lane.data.info;
   const drag = useRef<{ x: number; shift0: number; moved: boolean } | null>(null);
@@ -83,13 +84,13 @@ export function LaneHeader({
         d.moved = true;
         const s = useApp.getState();
         // Live preview without filling the undo history; the drop commits one entry.
-        useApp.setState({ shifts: { ...s.shifts, [info.id]: d.shift0 + (e.clientX - d.x) * nsPerPx } });
+        useApp.setState({ shifts: { ...s.shifts, [info.id]: d.shift0 + (e.clientX - d.x) * nsPerPx() } });
       }}
       onPointerUp={(e) => {
         const d = drag.current;
         drag.current = null;
         if (!d) return onSelect();
-        const final = d.shift0 + (e.clientX - d.x) * nsPerPx;
+        const final = d.shift0 + (e.clientX - d.x) * nsPerPx();
         useApp.setState((s) => ({ shifts: { ...s.shifts, [info.id]: d.shift0 } }));
         if (d.moved) setShift(info.id, final, `shift ${info.label}`);
       }}

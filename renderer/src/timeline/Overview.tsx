@@ -1,8 +1,8 @@
 import { useEffect, useRef } from "react";
-import { useShallow } from "zustand/react/shallow";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { spanColor } from "./draw";
+import { frames } from "./frames";
 import { spansAt } from "../view/laneView";
 import { clampView, TimeScale } from "../view/timeScale";
 
@@ -13,61 +13,69 @@ const HEIGHT = 36;
  * current window drawn on top. Drag the window to pan; drag elsewhere to select a new one.
  */
 export function Overview({ left }: { left: number }) {
-  const { view, bounds, version } = useApp(
-    useShallow((s) => ({ view: s.view, bounds: s.bounds, version: s.dataVersion })),
-  );
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const backdrop = useRef<{ key: string; image: ImageData | null }>({ key: "", image: null });
   const drag = useRef<{ mode: "move" | "select"; x0: number; view0: { start: number; end: number } } | null>(
     null,
   );
 
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const w = canvas.clientWidth;
-    const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(w * dpr)) {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(HEIGHT * dpr);
-    }
-    const ctx = canvas.getContext("2d")!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const full = new TimeScale(bounds, w);
-    const key = `${version}:${w}:${bounds.start}:${bounds.end}`;
-    if (backdrop.current.key !== key) {
-      ctx.fillStyle = "#101418";
-      ctx.fillRect(0, 0, w, HEIGHT);
-      const lanes = currentData().lanes;
-      const rowH = Math.max(HEIGHT / Math.max(lanes.length, 1), 0.5);
-      lanes.forEach((lane, li) => {
-        const spans = spansAt(lane, full.nsPerPx);
-        const b = lane.base;
-        for (let i = 0; i < spans.start.length; i++) {
-          if (spans.depth[i]) continue;
-          const x0 = full.toX(spans.start[i] + b);
-          ctx.fillStyle = spanColor(lane.data.strings[spans.name[i]]);
-          ctx.fillRect(
-            x0,
-            li * rowH,
-            Math.max(full.toX(spans.end[i] + b) - x0, 0.5),
-            Math.max(rowH - (rowH > 3 ? 1 : 0), 0.5),
-          );
+  // Drawn by the timeline's frame scheduler, from the store at frame time.
+  useEffect(
+    () =>
+      frames.add(() => {
+        const { view, bounds, dataVersion: version } = useApp.getState();
+        const canvas = canvasRef.current;
+        if (!canvas) return;
+        const w = canvas.clientWidth;
+        const dpr = window.devicePixelRatio || 1;
+        if (canvas.width !== Math.round(w * dpr)) {
+          canvas.width = Math.round(w * dpr);
+          canvas.height = Math.round(HEIGHT * dpr);
         }
-      });
-      backdrop.current = { key, image: ctx.getImageData(0, 0, canvas.width, canvas.height) };
-    } else if (backdrop.current.image) {
-      ctx.putImageData(backdrop.current.image, 0, 0);
-    }
-    const x0 = full.toX(view.start);
-    const x1 = full.toX(view.end);
-    ctx.fillStyle = "rgba(0,0,0,0.45)";
-    ctx.fillRect(0, 0, Math.max(x0, 0), HEIGHT);
-    ctx.fillRect(x1, 0, w - x1, HEIGHT);
-    ctx.strokeStyle = "#58a6ff";
-    ctx.lineWidth = 1.5;
-    ctx.strokeRect(Math.max(x0, 0.75), 0.75, Math.max(Math.min(x1, w) - Math.max(x0, 0), 2), HEIGHT - 1.5);
-  }, [view, bounds, version]);
+        const ctx = canvas.getContext("2d")!;
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        const full = new TimeScale(bounds, w);
+        const key = `${version}:${w}:${bounds.start}:${bounds.end}`;
+        if (backdrop.current.key !== key) {
+          ctx.fillStyle = "#101418";
+          ctx.fillRect(0, 0, w, HEIGHT);
+          const lanes = currentData().lanes;
+          const rowH = Math.max(HEIGHT / Math.max(lanes.length, 1), 0.5);
+          lanes.forEach((lane, li) => {
+            const spans = spansAt(lane, full.nsPerPx);
+            const b = lane.base;
+            for (let i = 0; i < spans.start.length; i++) {
+              if (spans.depth[i]) continue;
+              const x0 = full.toX(spans.start[i] + b);
+              ctx.fillStyle = spanColor(lane.data.strings[spans.name[i]]);
+              ctx.fillRect(
+                x0,
+                li * rowH,
+                Math.max(full.toX(spans.end[i] + b) - x0, 0.5),
+                Math.max(rowH - (rowH > 3 ? 1 : 0), 0.5),
+              );
+            }
+          });
+          backdrop.current = { key, image: ctx.getImageData(0, 0, canvas.width, canvas.height) };
+        } else if (backdrop.current.image) {
+          ctx.putImageData(backdrop.current.image, 0, 0);
+        }
+        const x0 = full.toX(view.start);
+        const x1 = full.toX(view.end);
+        ctx.fillStyle = "rgba(0,0,0,0.45)";
+        ctx.fillRect(0, 0, Math.max(x0, 0), HEIGHT);
+        ctx.fillRect(x1, 0, w - x1, HEIGHT);
+        ctx.strokeStyle = "#58a6ff";
+        ctx.lineWidth = 1.5;
+        ctx.strokeRect(
+          Math.max(x0, 0.75),
+          0.75,
+          Math.max(Math.min(x1, w) - Math.max(x0, 0), 2),
+          HEIGHT - 1.5,
+        );
+      }),
+    [],
+  );
 
   const toT = (clientX: number) => {
     const c = canvasRef.current!;

@@ -1,56 +1,58 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { create } from "zustand";
 import { useShallow } from "zustand/react/shallow";
 import { currentClock, currentData, type CurrentData } from "../app/current";
-import { axisContext } from "../view/axis";
-import type { AxisClock } from "../view/runs";
-import { useApp } from "../app/store";
 import { recordPaint } from "../app/perf";
-import { drawAxisTicks } from "./axisDraw";
-import { drawTimeline } from "./draw";
-import { LaneHeader } from "./LaneHeader";
-import { Overview } from "./Overview";
+import { useApp, type AppState } from "../app/store";
+import { axisContext } from "../view/axis";
 import { laneMatches } from "../view/filter";
 import { buildRows, visibleRows, type Row } from "../view/layout";
-import { RafScheduler } from "./raf";
 import { panView, TimeScale, zoomView } from "../view/timeScale";
-import { useKeyboardNavigation } from "./useKeyboardNavigation";
-import { Tooltip, hitTest, type Hit } from "./Tooltip";
+import { drawAxisTicks } from "./axisDraw";
+import { drawTimeline } from "./draw";
+import { frames } from "./frames";
+import { LaneHeader } from "./LaneHeader";
+import { Overview } from "./Overview";
 import type { Overlays } from "./overlays";
+import { hitTest, Tooltip, type Hit } from "./Tooltip";
+import { useKeyboardNavigation } from "./useKeyboardNavigation";
 
 export const HEADER_WIDTH = 240;
 const AXIS_HEIGHT = 28;
 
+/** What is under the pointer: its own tiny store, so hovering re-renders the tooltip only. */
+const useHover = create<{ hit: Hit | null }>(() => ({ hit: null }));
+
+/** What React laid out, for the painter to read at frame time. */
+interface Layout {
+  rows: Row[];
+  allRows: Row[];
+  scrollTop: number;
+  size: { width: number; height: number };
+  data: CurrentData;
+}
+
+function plotWidthOf(size: { width: number }): number {
+  return Math.max(size.width - HEADER_WIDTH, 50);
+}
+
+/** The time scale of the lanes' canvas now (events read it at their moment). */
+function scaleNow(size: { width: number }): TimeScale {
+  return new TimeScale(useApp.getState().view, plotWidthOf(size));
+}
+
+function overlaysOf(s: AppState): Overlays {
+  return {
+    selection: s.selection,
+    taskNeedle: s.highlightTask ? JSON.stringify({ taskId: s.highlightTask }).slice(1, -1) : null,
+    // Notes are times of the dataset's axis; compared runs are moved, so they are hidden.
+    annotations: s.scope.kind === "compare" ? [] : s.annotations,
+  };
+}
+
 export function Timeline() {
-  const {
-    view,
-    bounds,
-    cursor,
-    selectedLane,
-    dataVersion,
-    current,
-    pinned,
-    shifts,
-    selection,
-    highlightTask,
-    annotations,
-    scope,
-    clockMode,
-  } = useApp(
-    useShallow((s) => ({
-      scope: s.scope,
-      clockMode: s.clock,
-      pinned: s.pinned,
-      shifts: s.shifts,
-      selection: s.selection,
-      highlightTask: s.highlightTask,
-      annotations: s.annotations,
-      view: s.view,
-      bounds: s.bounds,
-      cursor: s.cursor,
-      selectedLane: s.selectedLane,
-      dataVersion: s.dataVersion,
-      current: s.current,
-    })),
+  const { selectedLane, dataVersion, shifts } = useApp(
+    useShallow((s) => ({ selectedLane: s.selectedLane, dataVersion: s.dataVersion, shifts: s.shifts })),
   );
   const all = useMemo(() => {
     void dataVersion;
@@ -70,27 +72,20 @@ export function Timeline() {
       ),
     [data],
   );
-  const clock = useMemo(
-    () => currentClock({ scope, clock: clockMode, current }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [scope, clockMode, current, dataVersion],
-  );
   const bodyRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const axisRef = useRef<HTMLCanvasElement>(null);
+  const contextRef = useRef<HTMLSpanElement>(null);
   const [size, setSize] = useState({ width: 800, height: 400 });
   const [scrollTop, setScrollTop] = useState(0);
-  const [hit, setHit] = useState<Hit | null>(null);
   const drag = useRef<{ x: number; start: number; end: number; moved: boolean } | null>(null);
-
-  const plotWidth = Math.max(size.width - HEADER_WIDTH, 50);
-  const scale = useMemo(() => new TimeScale(view, plotWidth), [view, plotWidth]);
   const rows = useMemo(
     () => visibleRows(layout.rows, scrollTop, size.height),
     [layout, scrollTop, size.height],
   );
+  const laid = useRef<Layout>({ rows, allRows: layout.rows, scrollTop, size, data });
 
-  useKeyboardNavigation(bounds);
+  useKeyboardNavigation();
 
   useEffect(() => {
     const el = bodyRef.current;
@@ -100,40 +95,21 @@ export function Timeline() {
     return () => ro.disconnect();
   }, []);
 
-  const overlays = useMemo<Overlays>(
-    () => ({
-      selection,
-      taskNeedle: highlightTask ? JSON.stringify({ taskId: highlightTask }).slice(1, -1) : null,
-      // Notes are times of the dataset's axis; compared runs are moved, so they are hidden.
-      annotations: scope.kind === "compare" ? [] : annotations,
-    }),
-    [selection, highlightTask, annotations, scope],
+  useEffect(
+    () =>
+      frames.add(() =>
+        paint(
+          { lanes: canvasRef.current, axis: axisRef.current, context: contextRef.current },
+          laid.current,
+          useApp.getState(),
+        ),
+      ),
+    [],
   );
-  const canvases = useRef<Canvases>({ lanes: null, axis: null });
-  const frame = useRef<PaintInputs | null>(null);
-  const scheduler = useRef<RafScheduler | null>(null);
-  useEffect(() => {
-    const s = new RafScheduler(() => frame.current && paint(canvases.current, frame.current));
-    scheduler.current = s;
-    return () => s.dispose();
-  }, []);
   useLayoutEffect(() => {
-    canvases.current = { lanes: canvasRef.current, axis: axisRef.current };
-    frame.current = {
-      scale,
-      rows,
-      scrollTop,
-      cursor,
-      pinned,
-      shifts,
-      overlays,
-      selectedLane,
-      size,
-      data,
-      clock,
-    };
-    scheduler.current?.schedule();
-  });
+    laid.current = { rows, allRows: layout.rows, scrollTop, size, data };
+    frames.schedule();
+  }, [rows, layout, scrollTop, size, data]);
 
   // Wheel zooms at the pointer (a trackpad's sideways swipe pans); must be non-passive.
   useEffect(() => {
@@ -157,47 +133,62 @@ export function Timeline() {
     return () => el.removeEventListener("wheel", onWheel);
   }, []);
 
+  const hitAt = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const x = e.clientX - rect.left;
+    const l = laid.current;
+    const scale = scaleNow(l.size);
+    const h = hitTest(
+      l.allRows,
+      l.data.lanes,
+      scale,
+      x,
+      e.clientY - rect.top + l.scrollTop,
+      useApp.getState().shifts,
+    );
+    return { x, scale, h };
+  };
   const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
     if (e.button !== 0) return;
     e.currentTarget.setPointerCapture(e.pointerId);
-    drag.current = { x: e.clientX, start: view.start, end: view.end, moved: false };
+    const v = useApp.getState().view;
+    drag.current = { x: e.clientX, start: v.start, end: v.end, moved: false };
   };
   const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
-    const rect = e.currentTarget.getBoundingClientRect();
-    const x = e.clientX - rect.left;
-    const y = e.clientY - rect.top;
     const d = drag.current;
     const s = useApp.getState();
     if (d) {
       const dx = e.clientX - d.x;
       if (Math.abs(dx) > 2) d.moved = true;
-      s.setView(panView({ start: d.start, end: d.end }, -dx * scale.nsPerPx, s.bounds));
+      const nsPerPx = scaleNow(laid.current.size).nsPerPx;
+      s.setView(panView({ start: d.start, end: d.end }, -dx * nsPerPx, s.bounds));
       return;
     }
+    const { x, scale, h } = hitAt(e);
     s.setCursor(scale.toT(x));
-    setHit(hitTest(layout.rows, data.lanes, scale, x, y + scrollTop, s.shifts));
+    useHover.setState({ hit: h });
   };
   const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;
     drag.current = null;
     if (d && !d.moved) {
-      const rect = e.currentTarget.getBoundingClientRect();
       const s = useApp.getState();
-      const x = e.clientX - rect.left;
-      const h = hitTest(layout.rows, data.lanes, scale, x, e.clientY - rect.top + scrollTop, s.shifts);
+      const { x, scale, h } = hitAt(e);
       // A click pins the cursor there and selects what it hit (details in the inspector).
       s.pin(scale.toT(x));
       s.selectLane(h?.laneId ?? null);
       s.select(h?.item ? { laneId: h.laneId, ...h.item } : null);
     }
   };
+  // Dragging a lane header shifts it by pixels of the current zoom.
+  const nsPerPx = useCallback(() => scaleNow(laid.current.size).nsPerPx, []);
 
   return (
     <div className="timeline" data-testid="timeline">
       <Overview left={HEADER_WIDTH} />
       <div className="axis-row" style={{ height: AXIS_HEIGHT }}>
         <div className="axis-corner" style={{ width: HEADER_WIDTH }} data-testid="axis-context">
-          <span>{axisContext(scale, clock)}</span>
+          <span ref={contextRef} />
           <span className="dim">
             {data.lanes.length === all.lanes.length
               ? `${all.lanes.length} lanes`
@@ -225,12 +216,11 @@ export function Timeline() {
                   className="lane-header-slot"
                   style={{ top: row.y - scrollTop, height: row.h }}
                 >
-                  <LaneHeader
+                  <Header
                     lane={data.lanes[row.lane]}
                     selected={selectedLane === row.key}
-                    onSelect={() => useApp.getState().selectLane(selectedLane === row.key ? null : row.key)}
                     shift={shifts[row.key] ?? 0}
-                    nsPerPx={scale.nsPerPx}
+                    nsPerPx={nsPerPx}
                   />
                 </div>
               ),
@@ -246,10 +236,10 @@ export function Timeline() {
             onPointerUp={onPointerUp}
             onPointerLeave={() => {
               useApp.getState().setCursor(null);
-              setHit(null);
+              useHover.setState({ hit: null });
             }}
           />
-          {hit && <Tooltip hit={hit} left={HEADER_WIDTH} />}
+          <HoverTip />
         </div>
         <div style={{ height: layout.height }} />
       </div>
@@ -257,47 +247,57 @@ export function Timeline() {
   );
 }
 
+/** A lane header that renders again only when its own props change. */
+const Header = memo(function Header(props: {
+  lane: CurrentData["lanes"][number];
+  selected: boolean;
+  shift: number;
+  nsPerPx: () => number;
+}) {
+  const id = props.lane.data.info.id;
+  const onSelect = useCallback(() => {
+    const s = useApp.getState();
+    s.selectLane(s.selectedLane === id ? null : id);
+  }, [id]);
+  return <LaneHeader {...props} onSelect={onSelect} />;
+});
+
+function HoverTip() {
+  const hit = useHover((s) => s.hit);
+  return hit ? <Tooltip hit={hit} left={HEADER_WIDTH} /> : null;
+}
+
 interface Canvases {
   lanes: HTMLCanvasElement | null;
   axis: HTMLCanvasElement | null;
+  context: HTMLSpanElement | null;
 }
 
-interface PaintInputs {
-  scale: TimeScale;
-  rows: Row[];
-  scrollTop: number;
-  cursor: number | null;
-  pinned: number | null;
-  shifts: Record<string, number>;
-  overlays: Overlays;
-  selectedLane: string | null;
-  size: { width: number; height: number };
-  data: CurrentData;
-  clock: AxisClock;
-}
-
-function paint(c: Canvases, f: PaintInputs): void {
+function paint(c: Canvases, l: Layout, s: AppState): void {
   const t0 = performance.now();
   const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(f.size.width - HEADER_WIDTH, 50);
+  const w = plotWidthOf(l.size);
+  const scale = new TimeScale(s.view, w);
+  const clock = currentClock(s);
   if (c.lanes) {
-    drawTimeline(prepare(c.lanes, w, f.size.height, dpr), {
+    drawTimeline(prepare(c.lanes, w, l.size.height, dpr), {
       width: w,
-      height: f.size.height,
-      scale: f.scale,
-      rows: f.rows,
-      scrollTop: f.scrollTop,
-      lanes: f.data.lanes,
-      memMax: f.data.memMax,
-      cursor: f.cursor,
-      pinned: f.pinned,
-      selectedLane: f.selectedLane,
-      shifts: f.shifts,
-      overlays: f.overlays,
+      height: l.size.height,
+      scale,
+      rows: l.rows,
+      scrollTop: l.scrollTop,
+      lanes: l.data.lanes,
+      memMax: l.data.memMax,
+      cursor: s.cursor,
+      pinned: s.pinned,
+      selectedLane: s.selectedLane,
+      shifts: s.shifts,
+      overlays: overlaysOf(s),
     });
   }
-  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), f.scale, f.clock, w, AXIS_HEIGHT);
-  recordPaint(performance.now() - t0, f.data.lanes.length > 0);
+  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), scale, clock, w, AXIS_HEIGHT);
+  if (c.context) c.context.textContent = axisContext(scale, clock);
+  recordPaint(performance.now() - t0, l.data.lanes.length > 0);
 }
 
 function prepare(canvas: HTMLCanvasElement, w: number, h: number, dpr: number): CanvasRenderingContext2D {

@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { isTyping } from "../app/keys";
 import { useApp } from "../app/store";
-import { fitView, panView, zoomView, type View } from "../view/timeScale";
+import { fitView, panView, zoomView } from "../view/timeScale";
 
 const KEYS = new Set(["w", "s", "a", "d"]);
 
@@ -9,7 +9,7 @@ const KEYS = new Set(["w", "s", "a", "d"]);
  * W/S zoom and A/D pan, accelerating while held (as in Perfetto); F fits the data. Motion
  * runs per animation frame, so speed does not depend on the keyboard's repeat rate.
  */
-export function useKeyboardNavigation(bounds: View): void {
+export function useKeyboardNavigation(): void {
   useEffect(() => {
     const held = new Map<string, number>();
     let raf = 0;
@@ -57,5 +57,5 @@ export function useKeyboardNavigation(bounds: View): void {
       window.removeEventListener("blur", blur);
       if (raf) cancelAnimationFrame(raf);
     };
-  }, [bounds]);
+  }, []);
 }
