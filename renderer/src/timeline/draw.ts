@@ -1,3 +1,4 @@
+import { area, curveStepAfter, line } from "d3";
 import { FAMILY_COLORS, phaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import { MarkerKind, SpanFlag } from "../../../shared/model/types";
@@ -270,41 +271,97 @@ function drawSeries(
   const out = scratch(base && base.buffer === scratchBufs[1].buffer ? 2 : 1, w);
   const k = MEM_HEIGHT / (f.memMax || 1);
   const bottom = y + MEM_TOP + MEM_HEIGHT;
-  ctx.beginPath();
-  let open = false;
-  let startX = 0;
+  // The curve's corners: one point where the value (or the stack under it) changes, so a
+  // step curve through them is the per-column step function with far fewer points.
+  const pts = points(2 * w + 2);
+  let n = 0;
   for (let x = 0; x < w; x++) {
-    const v = col[x] + (base ? base[x] || 0 : 0);
-    out[x] = Number.isNaN(col[x]) ? (base ? base[x] : 0) : v;
-    if (Number.isNaN(col[x])) {
-      if (open && fill) {
-        ctx.lineTo(x, bottom);
-        ctx.lineTo(startX, bottom);
-      }
-      open = false;
-      continue;
+    const under = base ? base[x] || 0 : 0;
+    const v = col[x];
+    const on = Number.isNaN(v) ? 0 : 1;
+    out[x] = on ? v + under : under;
+    const same = pts.on[n - 1] === on && (!on || (pts.top[n - 1] === out[x] && pts.under[n - 1] === under));
+    if (n && x < w - 1 && same) continue;
+    if (n && pts.on[n - 1] && !on) {
+      // Close the step before a gap at the gap's edge.
+      pts.x[n] = x;
+      pts.top[n] = pts.top[n - 1];
+      pts.under[n] = pts.under[n - 1];
+      pts.on[n] = 1;
+      n++;
     }
-    const py = bottom - Math.min(v * k, MEM_HEIGHT);
-    if (!open) {
-      startX = x;
-      ctx.moveTo(x, py);
-      open = true;
-    } else ctx.lineTo(x, py);
+    pts.x[n] = x;
+    pts.top[n] = out[x];
+    pts.under[n] = under;
+    pts.on[n] = on;
+    n++;
   }
-  if (open && fill) {
-    ctx.lineTo(w, bottom);
-    ctx.lineTo(startX, bottom);
+  // The last step runs to the right edge.
+  if (n && pts.on[n - 1]) {
+    pts.x[n] = w;
+    pts.top[n] = pts.top[n - 1];
+    pts.under[n] = pts.under[n - 1];
+    pts.on[n] = 1;
+    n++;
   }
+  const py = (v: number) => bottom - Math.min(v * k, MEM_HEIGHT);
+  const index = indexes(n);
+  ctx.beginPath();
   if (fill) {
+    area<number>()
+      .x((i) => pts.x[i])
+      .y0((i) => py(pts.under[i]))
+      .y1((i) => py(pts.top[i]))
+      .defined((i) => pts.on[i] === 1)
+      .curve(curveStepAfter)
+      .context(ctx)(index);
     ctx.fillStyle = fill;
     ctx.fill();
   }
   if (stroke) {
+    ctx.beginPath();
+    line<number>()
+      .x((i) => pts.x[i])
+      .y((i) => py(pts.top[i]))
+      .defined((i) => pts.on[i] === 1)
+      .curve(curveStepAfter)
+      .context(ctx)(index);
     ctx.strokeStyle = stroke;
     ctx.lineWidth = 1;
     ctx.stroke();
   }
   return out;
+}
+
+const pointBufs = {
+  x: new Float64Array(0),
+  top: new Float64Array(0),
+  under: new Float64Array(0),
+  on: new Uint8Array(0),
+};
+
+function points(n: number): typeof pointBufs {
+  if (pointBufs.x.length < n) {
+    const m = Math.max(n, 4096);
+    Object.assign(pointBufs, {
+      x: new Float64Array(m),
+      top: new Float64Array(m),
+      under: new Float64Array(m),
+      on: new Uint8Array(m),
+    });
+  }
+  return pointBufs;
+}
+
+let indexBuf = new Uint32Array(0);
+
+/** 0 … n−1, reused across frames: the data d3's generators walk, reading the columns above. */
+function indexes(n: number): Uint32Array {
+  if (indexBuf.length < n) {
+    indexBuf = new Uint32Array(Math.max(n, 4096));
+    for (let i = 0; i < indexBuf.length; i++) indexBuf[i] = i;
+  }
+  return indexBuf.subarray(0, n);
 }
 
 function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
