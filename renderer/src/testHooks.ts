@@ -1,6 +1,8 @@
 import { pictureOfCurrent, toPng } from "./export/png";
 import { useApp } from "./app/store";
-import { currentData } from "./app/current";
+import { axisTicks } from "./view/axis";
+import { TimeScale } from "./view/timeScale";
+import { currentClock, currentData } from "./app/current";
 import type { View } from "./view/timeScale";
 import { firstPaintAt, fullAt, paintTimes } from "./app/perf";
 
@@ -26,6 +28,8 @@ export interface TestHooks {
   setView(v: View): void;
   /** Applies each view in its own animation frame and returns the paint time of each (ms). */
   runViews(views: View[]): Promise<number[]>;
+  /** The time axis's tick labels as drawn now (the axis is a canvas). */
+  axisLabels(): string[];
   /** The annotated picture of the whole run (or `range`), as base64 PNG (`rankscope export --png`). */
   exportPng(o: { width: number; pixelRatio: number; range?: View }): Promise<string>;
 }
@@ -50,6 +54,12 @@ export function installTestHooks(): void {
       };
     },
     firstPaintAt: () => firstPaintAt,
+    axisLabels() {
+      const s = useApp.getState();
+      const canvas = document.querySelector(".axis-canvas") as HTMLCanvasElement | null;
+      const w = canvas?.clientWidth ?? 1000;
+      return axisTicks(new TimeScale(s.view, w), currentClock(s), Math.max(2, Math.floor(w / 130))).map((t) => t.label);
+    },
     fullyLoadedAt: () => fullAt,
     setView: (v) => useApp.getState().setView(v),
     async runViews(views) {

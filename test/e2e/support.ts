@@ -65,3 +65,20 @@ export async function freshPage(page: Page, query = ""): Promise<void> {
   );
   await page.goto(`/${query}`);
 }
+
+/**
+ * Two captures of the demo cluster, two days apart (the second with its own instances and
+ * runners): a folder that holds two runs, as users' log folders do.
+ */
+export function twoDaysFolder(): string {
+  const files: Record<string, string> = {};
+  for (const f of generateSkulkDemo()) {
+    files[`day1/${f.path}`] = f.content;
+    files[`day3/${f.path}`] = f.content
+      .replaceAll("2026-04-24", "2026-04-26")
+      .replaceAll("instance-1", "instance-7")
+      .replaceAll("instance-2", "instance-8")
+      .replaceAll("runner-", "rn-");
+  }
+  return writeFolder("two-days", files);
+}

@@ -56,7 +56,14 @@ export function LaneHeader({
     ? `layers ${info.layers.start}–${info.layers.end} of ${info.layers.total}`
     : null;
   const dead = info.state?.processAlive === false;
-  const node = info.node ? currentData().nodes.get(info.node) : undefined;
+  const nodeText = info.node ? (currentData().nodes.get(info.node)?.text ?? info.node) : info.label;
+  // What tells this lane from its neighbours of the same rank: the layers it holds, or what its
+  // label says beyond node and rank (a PyTorch rank's CPU thread or GPU stream), else its device.
+  const rest = info.label
+    .replace(`${nodeText} · `, "")
+    .replace(/^rank \d+ · /, "")
+    .trim();
+  const detail = layers ?? (rest && rest !== nodeText ? rest : info.device);
   const title = [
     info.label,
     info.node && `node ${info.node}`,
@@ -99,7 +106,7 @@ export function LaneHeader({
       }}
     >
       <div className="lane-line1">
-        <span className="lane-node">{node?.text ?? info.node ?? info.label}</span>
+        <span className="lane-node">{nodeText}</span>
         {rank && <span className="lane-rank">{rank}</span>}
         {lane.errorCount > 0 && (
           <span className="badge badge-error" title="errors, exceptions and crashes">
@@ -129,8 +136,11 @@ export function LaneHeader({
         )}
       </div>
       <div className="lane-line2">
-        {layers && <span className="lane-layers">{layers}</span>}
-        {!layers && info.device && <span className="lane-layers">{info.device}</span>}
+        {detail && (
+          <span className="lane-layers" title={detail}>
+            {detail}
+          </span>
+        )}
         {lane.open && (
           <span
             className="badge badge-open"
