@@ -128,7 +128,12 @@ export class SkulkCollector {
     return c;
   }
 
+  /** Identities already merged into their lane: a caller that repeats one pays nothing. */
+  private readonly merged = new WeakMap<RunnerIdentity, RunnerState>();
+
   runner(identity: RunnerIdentity): RunnerState {
+    const known = this.merged.get(identity);
+    if (known) return known;
     let state = this.runners.get(laneId(identity.runnerId));
     if (state?.complete) return state;
     const info = laneInfo(identity);
@@ -153,6 +158,7 @@ export class SkulkCollector {
       l.modelId != null &&
       l.layers != null &&
       l.pid != null;
+    this.merged.set(identity, state);
     return state;
   }
 
