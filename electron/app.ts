@@ -4,6 +4,7 @@ import { app, BrowserWindow, Menu, session, type WebContents } from "electron";
 import { registerAppScheme, serveAppScheme } from "./appProtocol";
 import { registerHandlers } from "./handlers";
 import { IngestJobs, type WorkerLike } from "./ingestJobs";
+import { liveLaunchArgs, LiveTargets } from "./live";
 import { send, trustSenders } from "./ipc";
 import { menuTemplate } from "./menu";
 import { parseLaunchArgs, PathAllowlist } from "./paths";
@@ -44,8 +45,10 @@ export function startApp(layout: AppLayout, argv: readonly string[] = process.ar
     (input) =>
       new Worker(path.join(layout.electronDir, "ingestWorker.cjs"), { workerData: input }) as WorkerLike,
   );
+  const live = new LiveTargets(liveLaunchArgs(argv));
   // With no paths the renderer opens the demo, as web mode does for `rankscope` alone.
-  const page = devUrl ?? `${APP_ORIGIN}/index.html${launchPaths.length ? "" : "?demo"}`;
+  const query = live.launch ? "?live" : launchPaths.length ? "" : "?demo";
+  const page = devUrl ?? `${APP_ORIGIN}/index.html${query}`;
 
   registerAppScheme();
   app.enableSandbox();
@@ -78,7 +81,7 @@ export function startApp(layout: AppLayout, argv: readonly string[] = process.ar
     installCsp(session.defaultSession, origins, csp);
     denyPermissions(session.defaultSession);
     trustSenders(origins);
-    registerHandlers({ allowlist, launchPaths, jobs });
+    registerHandlers({ allowlist, launchPaths, jobs, live: { targets: live } });
     const menu = menuTemplate({
       isMac: process.platform === "darwin",
       isDev: !app.isPackaged,
