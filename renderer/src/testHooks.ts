@@ -3,6 +3,7 @@ import { useApp } from "./app/store";
 import { currentData } from "./app/current";
 import type { View } from "./view/timeScale";
 import { firstPaintAt, fullAt, paintTimes } from "./app/perf";
+import { useLive } from "./live/store";
 
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
@@ -18,6 +19,17 @@ export interface TestHooks {
     view: View;
     bounds: View;
     ingest: string;
+  };
+  /** The live session: poller status, polls, entries held per runner, gaps, following. */
+  live(): {
+    status: string | null;
+    polls: number;
+    perRunner: Record<string, number>;
+    gaps: number;
+    following: boolean;
+    datasetId: string | null;
+    ended: boolean;
+    buildMs: number | null;
   };
   /** performance.now() of the first paint that drew lanes, or null. */
   firstPaintAt(): number | null;
@@ -47,6 +59,19 @@ export function installTestHooks(): void {
         view: s.view,
         bounds: s.bounds,
         ingest: s.ingest.status,
+      };
+    },
+    live() {
+      const l = useLive.getState();
+      return {
+        status: l.state?.status ?? null,
+        polls: l.state?.polls ?? 0,
+        perRunner: l.stats?.perRunner ?? {},
+        gaps: l.stats?.gaps ?? 0,
+        following: l.following,
+        datasetId: l.datasetId,
+        ended: l.ended,
+        buildMs: l.stats?.buildMs ?? null,
       };
     },
     firstPaintAt: () => firstPaintAt,
