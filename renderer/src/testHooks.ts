@@ -4,6 +4,7 @@ import { currentData } from "./app/current";
 import type { View } from "./view/timeScale";
 import { firstPaintAt, fullAt, paintTimes } from "./app/perf";
 import { useLive } from "./live/store";
+import { laneGaps } from "./view/gaps";
 
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
@@ -31,6 +32,8 @@ export interface TestHooks {
     ended: boolean;
     buildMs: number | null;
   };
+  /** Gap bands each shown lane is drawn with (view/gaps.ts), as durations. */
+  laneGaps(): { laneId: string; label: string; gapsNs: number[] }[];
   /** performance.now() of the first paint that drew lanes, or null. */
   firstPaintAt(): number | null;
   /** performance.now() when the full data of the first dataset opened was loaded, or null. */
@@ -74,6 +77,12 @@ export function installTestHooks(): void {
         buildMs: l.stats?.buildMs ?? null,
       };
     },
+    laneGaps: () =>
+      currentData().lanes.map((l) => ({
+        laneId: l.data.info.id,
+        label: l.data.info.label,
+        gapsNs: laneGaps(l.data).map((g) => g.end - g.start),
+      })),
     firstPaintAt: () => firstPaintAt,
     fullyLoadedAt: () => fullAt,
     setView: (v) => useApp.getState().setView(v),

@@ -50,9 +50,9 @@ useApp.subscribe((s, prev) => {
     useLive.getState().set({ following: false });
 });
 
-function follow(): void {
+function follow(prevBounds: View | null): void {
   const s = useApp.getState();
-  lastSet = liveEdgeView(s.view, s.bounds);
+  lastSet = liveEdgeView(s.view, s.bounds, prevBounds);
   s.setView(lastSet);
 }
 
@@ -64,8 +64,11 @@ function show(force = false): void {
   if (!force && current && current.id !== live.datasetId) return;
   applying = true;
   try {
+    const shown = current?.id === live.datasetId;
+    const prevBounds = shown ? useApp.getState().bounds : null;
     showProvisional({ id: live.datasetId, name: `Live: ${live.label}`, ...latest });
-    if (live.following) follow();
+    // A first showing is fitted: following starts from there.
+    if (live.following) follow(shown ? prevBounds : useApp.getState().bounds);
   } finally {
     applying = false;
   }
@@ -148,7 +151,7 @@ export function backToLive(): void {
   if (current?.id !== useLive.getState().datasetId) return show(true);
   applying = true;
   try {
-    follow();
+    follow(null);
   } finally {
     applying = false;
   }

@@ -3,13 +3,22 @@
  * so the newest data sits at its right edge, until the user pans or zooms away; "Back to
  * live" (L) returns to it. Pure: the live session decides when to call it.
  */
-import { clampView, type View } from "./timeScale";
+import { clampView, fitView, type View } from "./timeScale";
 
 /** Air right of the newest data, as a share of the view's width (room to see it arrive). */
 export const LIVE_AIR = 0.03;
+/** While the whole history fits this, a view that shows all of it keeps showing all of it. */
+export const LIVE_WINDOW_NS = 5 * 60e9;
 
-/** The view of the same width whose right edge is just past `bounds.end` (the newest data). */
-export function liveEdgeView(view: View, bounds: View): View {
+/**
+ * The view that follows the newest data: the same width, its right edge just past
+ * `bounds.end`. A view that showed the whole history (`prev`: the bounds it was made for)
+ * grows with it up to LIVE_WINDOW_NS first, so an attach does not stay at its first
+ * poll's few seconds.
+ */
+export function liveEdgeView(view: View, bounds: View, prev: View | null = null): View {
+  const showedAll = prev !== null && view.start <= prev.start;
+  if (showedAll && bounds.end - bounds.start <= LIVE_WINDOW_NS) return fitView(bounds);
   const width = view.end - view.start;
   const end = bounds.end + width * LIVE_AIR;
   return clampView({ start: end - width, end }, bounds);

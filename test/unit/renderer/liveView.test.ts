@@ -3,7 +3,13 @@ import { ModelBuilder } from "../../../shared/model/builder";
 import { TimeBase } from "../../../shared/model/time";
 import { MarkerKind } from "../../../shared/model/types";
 import { gapBands, laneGaps } from "../../../renderer/src/view/gaps";
-import { LIVE_AIR, liveEdgeInView, liveEdgeView, stillFollowing } from "../../../renderer/src/view/liveEdge";
+import {
+  LIVE_AIR,
+  LIVE_WINDOW_NS,
+  liveEdgeInView,
+  liveEdgeView,
+  stillFollowing,
+} from "../../../renderer/src/view/liveEdge";
 import { TimeScale } from "../../../renderer/src/view/timeScale";
 
 describe("following the live edge", () => {
@@ -15,10 +21,25 @@ describe("following the live edge", () => {
     expect(liveEdgeInView(v, { start: 0, end: 64e9 })).toBe(true);
   });
 
-  it("shows all the data while it is narrower than the view", () => {
-    const v = liveEdgeView({ start: -1e9, end: 59e9 }, { start: 0, end: 10e9 });
-    // clampView allows 5 % of the data either side: the view is the data and its margins.
-    expect(v).toEqual({ start: -0.5e9, end: 10.5e9 });
+  it("grows with the history while the view shows all of it, up to five minutes", () => {
+    // The view was fitted to 0..10 s; the data now runs to 14 s.
+    const fitted = { start: -0.1e9, end: 10.2e9 };
+    expect(liveEdgeView(fitted, { start: 0, end: 14e9 }, { start: 0, end: 10e9 })).toEqual({
+      start: -0.14e9,
+      end: 14.28e9,
+    });
+    // Past LIVE_WINDOW_NS it slides at the width it had.
+    const wide = { start: -3e9, end: 297e9 };
+    const next = liveEdgeView(
+      wide,
+      { start: 0, end: LIVE_WINDOW_NS + 4e9 },
+      { start: 0, end: LIVE_WINDOW_NS },
+    );
+    expect(next.end - next.start).toBeCloseTo(300e9, 0);
+    expect(next.end).toBeCloseTo(LIVE_WINDOW_NS + 4e9 + 300e9 * LIVE_AIR, 0);
+    // A view zoomed into the data keeps its width even while the history is short.
+    const zoomed = liveEdgeView({ start: 6e9, end: 8e9 }, { start: 0, end: 14e9 }, { start: 0, end: 10e9 });
+    expect(zoomed.end - zoomed.start).toBeCloseTo(2e9, 0);
   });
 
   it("stops following once the view is not the one it set", () => {
