@@ -17,7 +17,11 @@ export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
     label: "&File",
     submenu: [
       { label: "Open Folder…", accelerator: "CmdOrCtrl+O", click: () => o.command("menu:open-folder") },
-      { label: "Attach to Cluster…", accelerator: "CmdOrCtrl+Shift+L", click: () => o.command("menu:attach") },
+      {
+        label: "Attach to Cluster…",
+        accelerator: "CmdOrCtrl+Shift+L",
+        click: () => o.command("menu:attach"),
+      },
       { label: "Export PNG…", accelerator: "CmdOrCtrl+E", click: () => o.command("menu:export-png") },
       { type: "separator" },
       o.isMac ? { role: "close" } : { role: "quit" },
