@@ -69,10 +69,18 @@ if (["inspect", "export", "demo", "help", "--help", "-h"].includes(command)) {
   const { main } = await nodeEntry();
   process.exitCode = await main(args);
 } else {
-  const webRequested = args.includes("--web");
-  const paths = args.filter((a) => !a.startsWith("--"));
   ensureBuilt();
   const entry = await nodeEntry();
+  let opened, target;
+  try {
+    opened = entry.parseOpenArgs(args);
+    target = opened.attach ? entry.resolveTarget(opened.attach) : null;
+  } catch (e) {
+    if (!(e instanceof entry.UsageError || e instanceof entry.AttachError)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
+  const { web: webRequested, paths, intervalSec } = opened;
   const facts = { webRequested, electron: entry.electronState(root), hasDisplay: entry.hasDisplay() };
   let plan = entry.planLaunch(facts);
   if (plan.kind === "download") {
@@ -83,9 +91,13 @@ if (["inspect", "export", "demo", "help", "--help", "-h"].includes(command)) {
     plan = entry.planLaunch({ ...facts, electron: entry.electronState(root), download });
   }
   if (plan.kind === "desktop") {
+    // As single --flag=value arguments: Electron's main takes anything else for a path.
+    const live = target
+      ? [`--attach=${target.label}`, ...(intervalSec ? [`--interval=${intervalSec}`] : [])]
+      : [];
     const child = spawn(
       plan.executable,
-      [path.join(root, "dist", "electron", "main.cjs"), ...paths.map((p) => path.resolve(p))],
+      [path.join(root, "dist", "electron", "main.cjs"), ...live, ...paths.map((p) => path.resolve(p))],
       { stdio: "inherit" },
     );
     child.on("exit", (code) => process.exit(code ?? 0));
@@ -96,15 +108,26 @@ if (["inspect", "export", "demo", "help", "--help", "-h"].includes(command)) {
       path.join(root, "dist", "renderer"),
       paths.map((p) => path.resolve(p)),
       Number(process.env.PORT ?? 5173),
+      { live: target ? entry.liveProxyHandler(target) : undefined },
     );
     // The URL carries the launch secret the page needs to read the served files (/api).
-    const open = paths.length ? url : `${url}&demo`;
+    const open = target
+      ? `${url}&live${intervalSec ? `&interval=${intervalSec}` : ""}`
+      : paths.length
+        ? url
+        : `${url}&demo`;
     console.log(`Rankscope (web mode) is at ${open}`);
-    console.log(
-      paths.length
-        ? `Serving ${paths.join(", ")} to the page: open the URL in Chromium or Chrome.`
-        : "It opens the bundled demo dataset: a two-node Skulk cluster whose run hangs.",
-    );
+    if (target)
+      console.log(
+        `Attached to ${target.label}: while the page is open it polls ${target.timelineUrl} ` +
+          `every ${intervalSec ?? 2} s and ${target.clusterUrl} every 15 s, through this launcher, and nothing else.`,
+      );
+    else
+      console.log(
+        paths.length
+          ? `Serving ${paths.join(", ")} to the page: open the URL in Chromium or Chrome.`
+          : "It opens the bundled demo dataset: a two-node Skulk cluster whose run hangs.",
+      );
     console.log("Press Ctrl+C to stop.");
   }
 }

@@ -3,6 +3,7 @@ import { app, BrowserWindow, Menu, session, type WebContents } from "electron";
 import { registerAppScheme, serveAppScheme } from "./appProtocol";
 import { registerHandlers } from "./handlers";
 import { IngestJobs } from "./ingestJobs";
+import { liveLaunchArgs, LiveTargets } from "./live";
 import { ingestPaths } from "./node/ingestThreads";
 import { send, trustSenders } from "./ipc";
 import { menuTemplate } from "./menu";
@@ -42,8 +43,10 @@ export function startApp(layout: AppLayout, argv: readonly string[] = process.ar
   );
   const workerScript = path.join(layout.electronDir, "ingestWorker.cjs");
   const jobs = new IngestJobs((paths, opts) => ingestPaths(paths, workerScript, opts));
+  const live = new LiveTargets(liveLaunchArgs(argv));
   // With no paths the renderer opens the demo, as web mode does for `rankscope` alone.
-  const page = devUrl ?? `${APP_ORIGIN}/index.html${launchPaths.length ? "" : "?demo"}`;
+  const query = live.launch ? "?live" : launchPaths.length ? "" : "?demo";
+  const page = devUrl ?? `${APP_ORIGIN}/index.html${query}`;
 
   registerAppScheme();
   app.enableSandbox();
@@ -76,7 +79,7 @@ export function startApp(layout: AppLayout, argv: readonly string[] = process.ar
     installCsp(session.defaultSession, origins, csp);
     denyPermissions(session.defaultSession);
     trustSenders(origins);
-    registerHandlers({ allowlist, launchPaths, jobs });
+    registerHandlers({ allowlist, launchPaths, jobs, live: { targets: live } });
     const menu = menuTemplate({
       isMac: process.platform === "darwin",
       isDev: !app.isPackaged,

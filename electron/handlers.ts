@@ -15,6 +15,7 @@ import { INVOKE_FUNCTIONS } from "../shared/ipc/contract";
 import type { IngestJobs } from "./ingestJobs";
 import { INTERNAL } from "./internal";
 import { handle, onInternal } from "./ipc";
+import { LiveTargets, registerLiveHandlers, type LiveDeps } from "./live";
 import type { PathAllowlist } from "./paths";
 
 export interface HandlerDeps {
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   /** Absolute paths from the command line. */
   launchPaths: readonly string[];
   jobs: IngestJobs;
+  /** The live attach's one cluster (command line or dialog); none yet when absent. */
+  live?: LiveDeps;
 }
 
 /** A file name a Save dialog can suggest: no folders, no characters file systems refuse. */
@@ -64,7 +67,8 @@ export function registerHandlers(deps: HandlerDeps): void {
   const { allowlist, jobs } = deps;
 
   handle("app:launch-paths", () => [...deps.launchPaths]);
-  handle("app:wants-demo", () => deps.launchPaths.length === 0);
+  handle("app:wants-demo", () => deps.launchPaths.length === 0 && !deps.live?.targets.launch);
+  registerLiveHandlers(deps.live ?? { targets: new LiveTargets() });
 
   handle("dialog:open-folder", async (event) => {
     // Windows and Linux cannot pick files and folders in one dialog; they show a folder picker.

@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { WebContents } from "electron";
 import type { DriverOptions, DriverResult } from "../shared/ingest/driver";
 import { notReadReport, type NotRead } from "../shared/ingest/report";
-import type { LaneLod } from "../shared/model/lod";
-import type { LaneData } from "../shared/model/types";
+import { batchLanes } from "../shared/ingest/transfer";
 import { send } from "./ipc";
 
 /** Walks the paths and ingests them with the shared driver (electron/node/ingestThreads.ts). */
@@ -11,33 +10,6 @@ export type RunIngest = (
   paths: string[],
   opts: DriverOptions & { onNotRead?(problems: NotRead[]): void },
 ) => Promise<DriverResult & { problems: NotRead[] }>;
-
-/** Items per lanes message: big enough to amortise IPC, small enough to keep the UI fed. */
-const BATCH_ITEMS = 250_000;
-const BATCH_LANES = 64;
-
-function laneItems(lane: LaneData): number {
-  return lane.spans.start.length + lane.markers.t.length + lane.counters.reduce((n, c) => n + c.t.length, 0);
-}
-
-/** Splits lanes into messages of at most BATCH_ITEMS items (a bigger lane goes alone). */
-export function batchLanes(lanes: LaneData[], maxItems = BATCH_ITEMS, maxLanes = BATCH_LANES): LaneData[][] {
-  const batches: LaneData[][] = [];
-  let batch: LaneData[] = [];
-  let items = 0;
-  for (const lane of lanes) {
-    const n = laneItems(lane);
-    if (batch.length && (items + n > maxItems || batch.length >= maxLanes)) {
-      batches.push(batch);
-      batch = [];
-      items = 0;
-    }
-    batch.push(lane);
-    items += n;
-  }
-  if (batch.length) batches.push(batch);
-  return batches;
-}
 
 interface Job {
   abort: AbortController;
@@ -140,5 +112,3 @@ export class IngestJobs {
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
-
-export type { LaneLod };

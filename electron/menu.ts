@@ -8,7 +8,7 @@ export interface MenuOptions {
    */
   isDev: boolean;
   /** Sends a menu command to the focused window; the renderer carries it out. */
-  command(event: "menu:open-folder" | "menu:export-png"): void;
+  command(event: "menu:open-folder" | "menu:export-png" | "menu:attach"): void;
   about(): void;
 }
 
@@ -17,6 +17,11 @@ export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
     label: "&File",
     submenu: [
       { label: "Open Folder…", accelerator: "CmdOrCtrl+O", click: () => o.command("menu:open-folder") },
+      {
+        label: "Attach to Cluster…",
+        accelerator: "CmdOrCtrl+Shift+L",
+        click: () => o.command("menu:attach"),
+      },
       { label: "Export PNG…", accelerator: "CmdOrCtrl+E", click: () => o.command("menu:export-png") },
       { type: "separator" },
       o.isMac ? { role: "close" } : { role: "quit" },

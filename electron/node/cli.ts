@@ -7,12 +7,56 @@ import { ingestPaths } from "./ingestThreads";
 
 const USAGE = `usage:
   rankscope [PATH...]                      open the app (web mode when Electron is missing)
+  rankscope --attach URL [--interval S]    open the app attached live to a Skulk cluster
+                                           (URL: http://HOST:52415; polls every S s, default 2)
+  rankscope --web ...                      web mode even where Electron could run
   rankscope inspect PATH... [--json]       what Rankscope reads in files and folders
   rankscope export PATH... --chrome-trace OUT.json
   rankscope export PATH... --png OUT.png [--width 1600] [--pixel-ratio 2]
   rankscope demo [DIR]                     write the demo dataset`;
 
 export class UsageError extends Error {}
+
+export interface OpenArgs {
+  web: boolean;
+  /** `--attach URL`, validated (resolveTarget) by the caller. */
+  attach: string | null;
+  /** `--interval S`: the live poll interval in seconds. */
+  intervalSec: number | null;
+  paths: string[];
+}
+
+/** What `rankscope [--web] [--attach URL [--interval S]] [PATH...]` asks for. */
+export function parseOpenArgs(args: string[]): OpenArgs {
+  const out: OpenArgs = { web: false, attach: null, intervalSec: null, paths: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] =
+      a.startsWith("--") && a.includes("=")
+        ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+        : [a, null];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === "" || (inline === null && v.startsWith("--")))
+        throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === "--web") out.web = true;
+    else if (flag === "--attach") out.attach = value();
+    else if (flag === "--interval") {
+      const v = value();
+      const sec = Number(v);
+      if (!(sec >= 0.25 && sec <= 3600))
+        throw new UsageError(`--interval takes seconds between 0.25 and 3600 (got "${v}")\n${USAGE}`);
+      out.intervalSec = sec;
+    } else if (a.startsWith("--"))
+      continue; // Chromium's and Electron's own flags pass through
+    else out.paths.push(a);
+  }
+  if (out.intervalSec !== null && !out.attach)
+    throw new UsageError(`--interval goes with --attach\n${USAGE}`);
+  return out;
+}
 
 export async function loadModel(paths: string[]): Promise<Model> {
   // Big inputs are read by worker threads running this same bundle.

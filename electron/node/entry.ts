@@ -1,4 +1,5 @@
 // The Node entry point bundled by bin/rankscope.mjs: the CLI and web mode's server.
-export { main } from "./cli";
+export { main, parseOpenArgs, UsageError } from "./cli";
+export { AttachError, liveProxyHandler, resolveTarget } from "./attach";
 export { serveWeb } from "./webServer";
 export { downloadElectron, electronState, hasDisplay, planLaunch } from "./desktop";

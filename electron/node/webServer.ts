@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pipeline } from "node:stream/promises";
 import { KEY_HEADER, KEY_PARAM, type LaunchList } from "../../shared/ipc/webLaunch";
 import { contentSecurityPolicy } from "../security";
+import type { LiveRequestHandler } from "./attach";
 import { NotAFileError, openRegularFile, walkPaths } from "./fsSource";
 import { contentTypeOf, fileUnder } from "./staticPath";
 
@@ -15,9 +16,18 @@ export interface WebServer {
   url: string;
 }
 
+export interface ServeOptions {
+  /**
+   * `rankscope --attach URL`: the proxy of that one cluster (electron/node/attach.ts), at
+   * /api/live/*, behind the same Host check and launch secret as the rest of /api.
+   */
+  live?: LiveRequestHandler;
+}
+
 /**
  * Web mode's server: the built renderer, plus the files the user named on the command line
- * (`rankscope <path>`), listed at /api/launch and served by index at /api/file/N.
+ * (`rankscope <path>`), listed at /api/launch and served by index at /api/file/N, and with
+ * `--attach URL` the proxy of that cluster at /api/live/*.
  *
  * Who may read them: it binds 127.0.0.1, and answers only requests addressed to itself by
  * that name (Host 127.0.0.1, localhost or [::1] with its port), so a page on another name
@@ -26,7 +36,12 @@ export interface WebServer {
  * and a cross-origin page cannot send the header without a CORS preflight this server
  * never grants. The app itself (static files, the demo) needs no secret.
  */
-export async function serveWeb(root: string, launchPaths: string[], port = 5173): Promise<WebServer> {
+export async function serveWeb(
+  root: string,
+  launchPaths: string[],
+  port = 5173,
+  opts: ServeOptions = {},
+): Promise<WebServer> {
   const { sources, problems } = await walkPaths(launchPaths);
   const launch: LaunchList = {
     files: sources.map((s) => ({ path: s.path, size: s.size, lastModified: s.lastModified })),
@@ -57,6 +72,10 @@ export async function serveWeb(root: string, launchPaths: string[], port = 5173)
       const given = Buffer.from(String(req.headers[KEY_HEADER] ?? ""));
       if (given.length !== key.length || !timingSafeEqual(given, key))
         return text(res, 403, "the launch secret is missing or wrong: open the URL Rankscope printed");
+      if (pathname === "/api/live" || pathname.startsWith("/api/live/")) {
+        if (opts.live?.(req, res)) return;
+        return text(res, 404, "not attached to a cluster: start Rankscope with --attach URL");
+      }
       if (pathname === "/api/launch") {
         res.writeHead(200, { "content-type": "application/json" });
         return void res.end(launchJson);

@@ -20,13 +20,19 @@ import { host } from "./host";
 import { Inspector } from "./inspector/Inspector";
 import { useShortcuts } from "./app/shortcuts";
 import { Timeline } from "./timeline/Timeline";
+import { AttachDialog } from "./live/AttachDialog";
+import { attachFromLaunch } from "./live/controller";
+import { LiveStrip } from "./live/LiveStrip";
 
 /** Opens what the launcher asked for: command-line paths, the demo, or the last dataset. */
 async function startup(): Promise<void> {
   await refreshLibrary();
   const params = new URLSearchParams(location.search);
   const paths = await host.launchPaths();
+  // `rankscope --attach URL`: live first; paths given beside it are imported too.
+  if (params.has("live")) await attachFromLaunch();
   if (paths.length) return importPaths(paths);
+  if (params.has("live")) return;
   if (await importServedFiles()) return;
   if (params.has("demo")) return importDemo();
   const latest = useApp.getState().datasets[0];
@@ -61,6 +67,8 @@ export function App() {
   return (
     <div className="app">
       <Toolbar />
+      <LiveStrip />
+      <AttachDialog />
       <ProgressBar />
       {message && (
         <div

@@ -5,6 +5,8 @@ import { TimeScale } from "./view/timeScale";
 import { currentClock, currentData } from "./app/current";
 import type { View } from "./view/timeScale";
 import { firstPaintAt, fullAt, paintTimes } from "./app/perf";
+import { useLive } from "./live/store";
+import { laneGaps } from "./view/gaps";
 
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
@@ -21,6 +23,19 @@ export interface TestHooks {
     bounds: View;
     ingest: string;
   };
+  /** The live session: poller status, polls, entries held per runner, gaps, following. */
+  live(): {
+    status: string | null;
+    polls: number;
+    perRunner: Record<string, number>;
+    gaps: number;
+    following: boolean;
+    datasetId: string | null;
+    ended: boolean;
+    buildMs: number | null;
+  };
+  /** Gap bands each shown lane is drawn with (view/gaps.ts), as durations. */
+  laneGaps(): { laneId: string; label: string; gapsNs: number[] }[];
   /** performance.now() of the first paint that drew lanes, or null. */
   firstPaintAt(): number | null;
   /** performance.now() when the full data of the first dataset opened was loaded, or null. */
@@ -53,12 +68,33 @@ export function installTestHooks(): void {
         ingest: s.ingest.status,
       };
     },
+    live() {
+      const l = useLive.getState();
+      return {
+        status: l.state?.status ?? null,
+        polls: l.state?.polls ?? 0,
+        perRunner: l.stats?.perRunner ?? {},
+        gaps: l.stats?.gaps ?? 0,
+        following: l.following,
+        datasetId: l.datasetId,
+        ended: l.ended,
+        buildMs: l.stats?.buildMs ?? null,
+      };
+    },
+    laneGaps: () =>
+      currentData().lanes.map((l) => ({
+        laneId: l.data.info.id,
+        label: l.data.info.label,
+        gapsNs: laneGaps(l.data).map((g) => g.end - g.start),
+      })),
     firstPaintAt: () => firstPaintAt,
     axisLabels() {
       const s = useApp.getState();
       const canvas = document.querySelector(".axis-canvas") as HTMLCanvasElement | null;
       const w = canvas?.clientWidth ?? 1000;
-      return axisTicks(new TimeScale(s.view, w), currentClock(s), Math.max(2, Math.floor(w / 130))).map((t) => t.label);
+      return axisTicks(new TimeScale(s.view, w), currentClock(s), Math.max(2, Math.floor(w / 130))).map(
+        (t) => t.label,
+      );
     },
     fullyLoadedAt: () => fullAt,
     setView: (v) => useApp.getState().setView(v),

@@ -138,3 +138,8 @@ export function hangs(lanes: LaneData[], shifts?: Shifts): Hang[] {
   }
   return out.sort((a, b) => b.durationNs - a.durationNs || a.laneId.localeCompare(b.laneId));
 }
+
+/** Hangs at least `thresholdNs` long: what a live view flags as hung now (longest first, as given). */
+export function hungOver(list: Hang[], thresholdNs: number): Hang[] {
+  return list.filter((h) => h.alive !== false && h.durationNs >= thresholdNs);
+}

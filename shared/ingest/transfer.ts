@@ -32,3 +32,30 @@ export function laneBuffers(
   }
   return [...out];
 }
+
+/** Items per lanes message (Electron's IPC copies): big enough to amortise, small enough to keep the UI fed. */
+const BATCH_ITEMS = 250_000;
+const BATCH_LANES = 64;
+
+function laneItems(lane: LaneData): number {
+  return lane.spans.start.length + lane.markers.t.length + lane.counters.reduce((n, c) => n + c.t.length, 0);
+}
+
+/** Splits lanes into messages of at most BATCH_ITEMS items (a bigger lane goes alone). */
+export function batchLanes(lanes: LaneData[], maxItems = BATCH_ITEMS, maxLanes = BATCH_LANES): LaneData[][] {
+  const batches: LaneData[][] = [];
+  let batch: LaneData[] = [];
+  let items = 0;
+  for (const lane of lanes) {
+    const n = laneItems(lane);
+    if (batch.length && (items + n > maxItems || batch.length >= maxLanes)) {
+      batches.push(batch);
+      batch = [];
+      items = 0;
+    }
+    batch.push(lane);
+    items += n;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}

@@ -23,7 +23,26 @@ export interface InvokeMap {
   "file:save-json": { args: [text: string, suggestedName: string]; result: string | null };
   /** Puts a PNG on the system clipboard. */
   "clipboard:write-png": { args: [data: Uint8Array]; result: void };
+  /** The cluster given on the command line (`rankscope --attach URL`), or null. */
+  "live:launch-target": { args: []; result: LiveLaunch | null };
+  /** File → Attach to cluster: the URL typed in the dialog becomes main's one live target. */
+  "live:set-target": { args: [url: string]; result: LiveTargetResult };
+  /** One GET of the live target's timeline or diagnostics bundle, by main (the page's CSP is 'self'). */
+  "live:fetch": { args: [endpoint: LiveEndpoint]; result: LiveFetchResult };
 }
+
+export type LiveEndpoint = "timeline" | "cluster";
+
+export interface LiveLaunch {
+  label: string;
+  /** `--interval S`, or null for the default. */
+  intervalSec: number | null;
+}
+
+export type LiveTargetResult = { ok: true; label: string } | { ok: false; error: string };
+
+/** The body as received, or why there is none ("timed out after 8 s", "HTTP 503 …"). */
+export type LiveFetchResult = { ok: true; text: string } | { ok: false; error: string };
 
 export interface IngestStarted {
   jobId: string;
@@ -41,6 +60,7 @@ export interface EventMap {
   /** Menu commands the renderer carries out. */
   "menu:open-folder": Record<string, never>;
   "menu:export-png": Record<string, never>;
+  "menu:attach": Record<string, never>;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -56,6 +76,9 @@ export const INVOKE_FUNCTIONS = {
   savePng: "file:save-png",
   saveJson: "file:save-json",
   copyPng: "clipboard:write-png",
+  liveLaunchTarget: "live:launch-target",
+  setLiveTarget: "live:set-target",
+  liveFetch: "live:fetch",
 } as const satisfies Record<string, InvokeChannel>;
 
 export const EVENT_CHANNELS: EventChannel[] = [
@@ -67,6 +90,7 @@ export const EVENT_CHANNELS: EventChannel[] = [
   "ingest:error",
   "menu:open-folder",
   "menu:export-png",
+  "menu:attach",
 ];
 
 type Fns = typeof INVOKE_FUNCTIONS;

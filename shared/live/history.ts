@@ -149,6 +149,14 @@ export class RunnerHistory {
     return ref >= 0 ? this.ats[ref] : pyIso(originSec * 1e6 + this.t[i] / 1000);
   }
 
+  /** The entry's columnar memory snapshot (wiredLimit NaN when Skulk sent null), or null. */
+  memoryAt(i: number): { t: number; active: number; cache: number; peak: number; wiredLimit: number } | null {
+    const k = this.mem[i];
+    if (k < 0) return null;
+    const v = this.memory.values;
+    return { t: this.memory.t[k], active: v[0][k], cache: v[1][k], peak: v[2][k], wiredLimit: v[3][k] };
+  }
+
   /** The entry's `mlxMemory` value as JSON, or null when it has none in columns. */
   memoryJson(i: number, originSec: number, strings: Interner): string | null {
     const k = this.mem[i];

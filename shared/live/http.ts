@@ -27,6 +27,12 @@ export interface RequestInitLike {
 
 export type FetchLike = (url: string, init: RequestInitLike) => Promise<ResponseLike>;
 
+/**
+ * Thrown by a FetchLike that relays the GET (web mode's proxy, Electron's main) when the
+ * relay already said what went wrong upstream: passed on in its words, not as "connection failed".
+ */
+export class RelayedError extends Error {}
+
 export interface Timers {
   /** Epoch milliseconds. */
   now(): number;
@@ -109,6 +115,7 @@ export async function getText(fetch: FetchLike, url: string, opts: GetOptions): 
       });
     } catch (e) {
       if (opts.signal?.aborted) throw new Error("cancelled");
+      if (e instanceof RelayedError) throw e;
       throw new Error(`connection failed: ${networkReason(e)}`);
     }
     if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400)) {

@@ -79,7 +79,7 @@ class Cursors {
  * its last synopsis, with secondsInPhase carried to the snapshot's generatedAt so a reader
  * still places its phase start where Skulk reported it.
  */
-function runnersOf(s: Stitcher): {
+export function runnersOf(s: Stitcher): {
   runners: JsonObject[];
   stale: { runnerId: string; lastSeenIn: string | null }[];
 } {

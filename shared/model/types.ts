@@ -82,6 +82,12 @@ export const MarkerKind = {
   Crash: 5,
   Peak: 6,
   Critical: 7,
+  /**
+   * History missing after this instant: a live attach saw the runner's ring overrun between
+   * two polls. Args hold `durationNs` (how long the hole lasts) and `until` (the `at` of the
+   * first entry after it); the lane is drawn hatched over that range.
+   */
+  Gap: 8,
 } as const;
 export type MarkerKindValue = (typeof MarkerKind)[keyof typeof MarkerKind];
 
@@ -94,6 +100,7 @@ export const markerKindName: Record<MarkerKindValue, string> = {
   5: "crash",
   6: "peak",
   7: "critical",
+  8: "gap",
 };
 
 /**

@@ -285,7 +285,7 @@ function showDataset(row: DatasetRow): void {
 }
 
 /** The same dataset with new lane data (previews, then full detail): same scope and view. */
-function rescope(row: DatasetRow): void {
+export function rescope(row: DatasetRow): void {
   const app = useApp.getState();
   app.setCurrent(row);
   const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, app.scope);

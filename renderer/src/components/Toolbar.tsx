@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { ExportDialog } from "../export/ExportDialog";
 import { importDemo, importFiles, importPaths } from "../app/actions";
 import { useApp } from "../app/store";
+import { useLive } from "../live/store";
 import { host } from "../host";
 import { filesFromList } from "../ingest/dropWalk";
 import { formatInstant } from "../view/axis";
@@ -43,6 +44,13 @@ export function Toolbar() {
         Open folder…
       </button>
       <button onClick={() => fileInput.current?.click()}>Open files…</button>
+      <button
+        onClick={() => useLive.getState().set({ dialogOpen: true })}
+        title="Poll a running Skulk cluster and keep its history (File → Attach to Cluster…)"
+        data-testid="attach"
+      >
+        Attach…
+      </button>
       <button onClick={() => void importDemo()}>Demo</button>
       <button
         onClick={() => useApp.getState().setView(fitView(useApp.getState().bounds))}

@@ -73,7 +73,14 @@ export function electronHost(api: RankscopeApi): Host {
     saveJson: (text, name) => api.saveJson(text, name),
     copyPng: (data) => api.copyPng(data),
     onMenu(event, run) {
-      return api.on(event === "open-folder" ? "menu:open-folder" : "menu:export-png", run);
+      return api.on(`menu:${event}`, run);
+    },
+    live: {
+      anyUrl: true,
+      launchTarget: () => api.liveLaunchTarget(),
+      setTarget: (url) => api.setLiveTarget(url),
+      transport: () => ({ kind: "relay" }),
+      relay: (endpoint) => api.liveFetch(endpoint),
     },
   };
 }

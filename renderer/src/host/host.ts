@@ -4,6 +4,13 @@ import type { LaneLod } from "../../../shared/model/lod";
 import type { FileReport, LaneData } from "../../../shared/model/types";
 import type { PickedFile } from "../ingest/dropWalk";
 import type { IngestOutcome, RemoteFile } from "../ingest/protocol";
+import type {
+  LiveEndpoint,
+  LiveFetchResult,
+  LiveLaunch,
+  LiveTargetResult,
+} from "../../../shared/ipc/contract";
+import type { TransportSpec } from "../live/protocol";
 
 export interface IngestListeners {
   onProgress(p: IngestProgress): void;
@@ -42,7 +49,21 @@ export interface Host {
   savePng(data: Uint8Array, name: string): Promise<string | null>;
   saveJson(text: string, name: string): Promise<string | null>;
   copyPng(data: Uint8Array): Promise<void>;
-  onMenu(event: "open-folder" | "export-png", run: () => void): () => void;
+  onMenu(event: "open-folder" | "export-png" | "attach", run: () => void): () => void;
+  live: LiveHost;
+}
+
+/** Live attach (renderer/src/live): which cluster, and how the live worker reaches it. */
+export interface LiveHost {
+  /** Electron: any URL the user types. Web mode: only the one the launcher was started with. */
+  anyUrl: boolean;
+  /** The cluster this launch was started with (`--attach URL`), or null. */
+  launchTarget(): Promise<LiveLaunch | null>;
+  /** Makes `url` the cluster to poll, or says why it cannot be. */
+  setTarget(url: string): Promise<LiveTargetResult>;
+  transport(): TransportSpec;
+  /** Electron: one GET of the target, done by main (TransportSpec "relay"). */
+  relay?(endpoint: LiveEndpoint): Promise<LiveFetchResult>;
 }
 
 /**

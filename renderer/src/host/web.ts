@@ -1,7 +1,9 @@
+import type { LiveLaunch } from "../../../shared/ipc/contract";
 import { KEY_HEADER, KEY_PARAM, type LaunchList } from "../../../shared/ipc/webLaunch";
+import { parseAttachUrl } from "../../../shared/live/target";
 import type { PickedFile } from "../ingest/dropWalk";
 import type { FromWorker, RemoteFile, ToWorker } from "../ingest/protocol";
-import { CancelledError, type Host, type IngestHandle, type IngestListeners } from "./host";
+import { CancelledError, type Host, type IngestHandle, type IngestListeners, type LiveHost } from "./host";
 
 function runWorker(msg: ToWorker, listeners: IngestListeners): IngestHandle {
   const worker = new Worker(new URL("../ingest/ingest.worker.ts", import.meta.url), { type: "module" });
@@ -94,6 +96,44 @@ async function servedFiles(): Promise<{ files: RemoteFile[]; notRead: LaunchList
   };
 }
 
+/** The cluster `rankscope --web --attach URL` proxies at ./api/live, or null. */
+async function liveLaunchTarget(): Promise<LiveLaunch | null> {
+  if (!key) return null;
+  const res = await fetch("./api/live/target", { headers: { [KEY_HEADER]: key }, cache: "no-store" });
+  if (!res.ok || !(res.headers.get("content-type") ?? "").includes("json")) return null;
+  const { label } = (await res.json()) as { label: string };
+  const sec = Number(new URLSearchParams(location.search).get("interval"));
+  return { label, intervalSec: sec >= 0.25 && sec <= 3600 ? sec : null };
+}
+
+/**
+ * A page can reach only its own launcher, and the launcher only the cluster it was started
+ * with: web mode attaches to that one URL, and says so for any other.
+ */
+const webLive: LiveHost = {
+  anyUrl: false,
+  launchTarget: liveLaunchTarget,
+  async setTarget(url) {
+    const launched = await liveLaunchTarget().catch(() => null);
+    if (!launched)
+      return {
+        ok: false,
+        error:
+          "web mode attaches only to the cluster its launcher was started with: run rankscope --web --attach URL",
+      };
+    const wanted = parseAttachUrl(url);
+    if (!wanted.ok) return wanted;
+    if (wanted.target.label !== launched.label)
+      return {
+        ok: false,
+        error: `web mode can only attach to ${launched.label}, the URL its launcher was started with; run rankscope --web --attach ${wanted.target.label} for this one`,
+      };
+    return { ok: true, label: launched.label };
+  },
+  // Absolute: the worker resolves relative URLs against its own script, not the page.
+  transport: () => ({ kind: "proxy", base: new URL("api/live/", location.href).href, key }),
+};
+
 export const webHost: Host = {
   kind: "web",
   ingestFiles: (files: PickedFile[], listeners) => runWorker({ type: "files", files }, listeners),
@@ -109,4 +149,5 @@ export const webHost: Host = {
     ]);
   },
   onMenu: () => () => {},
+  live: webLive,
 };

@@ -1,9 +1,10 @@
 import { useMemo } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { hangs, stragglers } from "../../../shared/analysis/stragglers";
+import { hangs, hungOver, stragglers } from "../../../shared/analysis/stragglers";
 import { formatDuration } from "../../../shared/model/time";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
+import { useLive } from "../live/store";
 import { laneShift } from "../view/laneView";
 import { clampView } from "../view/timeScale";
 
@@ -35,8 +36,36 @@ export function Findings() {
       .slice(0, 100);
     return { late, stuck: hangs(lanes, m) };
   }, [version, shifts]);
+  // A live session flags, as they happen, the ranks in one phase for longer than its threshold.
+  const live = useLive(
+    useShallow((s) => ({ id: s.ended ? null : s.datasetId, thresholdMs: s.hangThresholdMs })),
+  );
+  const currentId = useApp((s) => s.current?.id);
+  const flagged = live.id && live.id === currentId ? hungOver(stuck, live.thresholdMs * 1e6) : null;
   return (
     <div data-testid="findings">
+      {flagged && (
+        <>
+          <h4>Hung now: in one phase for over {formatDuration(live.thresholdMs * 1e6)} (live)</h4>
+          {flagged.length ? (
+            <ul className="finding-list" data-testid="live-hangs">
+              {flagged.map((h) => (
+                <li key={h.laneId}>
+                  <span className="finding-flag">HUNG</span>
+                  <button className="link" onClick={() => jumpTo(h.laneId, h.since, h.since + h.durationNs)}>
+                    {h.label}
+                  </button>{" "}
+                  in <b>{h.phase}</b> for {formatDuration(h.durationNs)}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <div className="panel-empty" data-testid="live-hangs-none">
+              No rank has been in one phase that long.
+            </div>
+          )}
+        </>
+      )}
       <h4>Still in a phase at the end of the data</h4>
       {stuck.length ? (
         <ul className="finding-list" data-testid="hangs">

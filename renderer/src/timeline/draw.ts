@@ -22,7 +22,7 @@ import {
   type LaneView,
 } from "../view/laneView";
 import { TimeScale } from "../view/timeScale";
-import { drawAnnotations, drawLaneOverlays, type Overlays } from "./overlays";
+import { drawAnnotations, drawGaps, drawLaneOverlays, type Overlays } from "./overlays";
 
 export interface Frame {
   width: number;
@@ -114,6 +114,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
     drawMemory(ctx, lf, lane, y);
     drawSpans(ctx, lf, lane, y);
     drawMarkers(ctx, lf, lane, y);
+    drawGaps(ctx, lf.scale, lane, y);
     drawLaneOverlays(ctx, lf.scale, lane, y, f.overlays);
     ctx.fillStyle = COLORS.grid;
     ctx.fillRect(0, y + LANE_HEIGHT - 1, f.width, 1);
@@ -401,6 +402,7 @@ function drawMarkers(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y:
     if (t > scale.view.end) break;
     const x = scale.toX(t);
     const kind = markers.kind[i];
+    if (kind === MarkerKind.Gap) continue; // drawn as a band (drawGaps)
     const serious = kind !== MarkerKind.Info && kind !== MarkerKind.Peak;
     if (!serious && x - lastX < 3) continue;
     lastX = x;

@@ -1,5 +1,6 @@
 import { LANE_HEIGHT, BAND_TOP, BAND_HEIGHT, type Row } from "../view/layout";
 import { firstSpanReaching, type LaneView } from "../view/laneView";
+import { gapBands, laneGaps } from "../view/gaps";
 import type { TimeScale } from "../view/timeScale";
 
 export interface AnnotationMark {
@@ -109,4 +110,47 @@ export function drawAnnotations(
     ctx.fillText(label, lx + 4, top + 4);
   }
   ctx.textBaseline = "middle";
+}
+
+let gapHatch: CanvasPattern | null = null;
+
+/**
+ * History missing from a lane (a live attach's ring overrun): a hatched band over the whole
+ * lane height with its length written in, so nobody reads the hole as a quiet runner.
+ */
+export function drawGaps(ctx: CanvasRenderingContext2D, scale: TimeScale, lane: LaneView, y: number): void {
+  const gaps = laneGaps(lane.data);
+  if (!gaps.length) return;
+  if (!gapHatch) {
+    const c = document.createElement("canvas");
+    c.width = c.height = 6;
+    const g = c.getContext("2d")!;
+    g.strokeStyle = "rgba(201,209,217,0.55)";
+    g.lineWidth = 1;
+    g.beginPath();
+    g.moveTo(0, 0);
+    g.lineTo(6, 6);
+    g.stroke();
+    gapHatch = ctx.createPattern(c, "repeat");
+  }
+  ctx.font = "bold 10px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  for (const b of gapBands(gaps, scale, scale.width)) {
+    ctx.fillStyle = "rgba(13,17,23,0.85)";
+    ctx.fillRect(b.x0, y + 1, b.x1 - b.x0, LANE_HEIGHT - 2);
+    if (gapHatch) {
+      ctx.fillStyle = gapHatch;
+      ctx.fillRect(b.x0, y + 1, b.x1 - b.x0, LANE_HEIGHT - 2);
+    }
+    ctx.fillStyle = "#c9d1d9";
+    ctx.fillRect(b.x0, y + 1, 1, LANE_HEIGHT - 2);
+    ctx.fillRect(b.x1 - 1, y + 1, 1, LANE_HEIGHT - 2);
+    const w = ctx.measureText(b.label).width + 6;
+    // Too narrow for its words, the label goes right of the band.
+    const lx = b.x1 - b.x0 >= w + 2 ? b.x0 + 2 : b.x1 + 2;
+    ctx.fillStyle = "rgba(13,17,23,0.9)";
+    ctx.fillRect(lx, y + BAND_TOP + 2, w, BAND_HEIGHT - 4);
+    ctx.fillStyle = "#e6edf3";
+    ctx.fillText(b.label, lx + 3, y + BAND_TOP + BAND_HEIGHT / 2);
+  }
 }

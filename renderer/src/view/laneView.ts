@@ -1,6 +1,6 @@
 import { buildLaneLod, pickLevel, type LaneLod } from "../../../shared/model/lod";
 import type { CounterSeries, LaneData } from "../../../shared/model/types";
-import { SpanFlag } from "../../../shared/model/types";
+import { MarkerKind, SpanFlag } from "../../../shared/model/types";
 
 /** What drawing needs of a lane beyond its raw columns, computed once per load. */
 export interface LaneView {
@@ -91,7 +91,8 @@ export function buildLaneView(
   if (!area.length && data.counters.length) area = [data.counters[0]];
   const line = LINE_SERIES.map((x) => byName.get(x)).find((c) => !!c) ?? null;
   let errorCount = 0;
-  for (const k of data.markers.kind) if (k >= 2 && k !== 6) errorCount++;
+  for (const k of data.markers.kind)
+    if (k >= 2 && k !== MarkerKind.Peak && k !== MarkerKind.Gap) errorCount++;
   const base = (data.originSec - axisOriginSec) * 1e9;
   return { data, base, maxEnd, memory: { area, line }, open, errorCount, lod };
 }

@@ -1,17 +1,17 @@
 import { readJsonRecords } from "../../ingest/records";
 import type { Format, Head, JsonObject } from "../types";
-import { firstNonSpace, hasKeys, int, isObject, num, str } from "../types";
+import { firstNonSpace, hasKeys, isObject, str } from "../types";
 import {
   flightRecorder,
   newScope,
   nodeDiagnostics,
   readDocument,
-  scalarState,
   snapshotTime,
   supervisorRunner,
   unreachable,
 } from "./diagnostics";
-import { SkulkCollector, type RunnerIdentity } from "./runner";
+import { SkulkCollector } from "./runner";
+import { skulkClusterTimeline } from "./timeline";
 
 const looksLikeEntry = (text: string) =>
   hasKeys(text, "at", "phase", "event") && (hasKeys(text, "context") || hasKeys(text, "runnerId"));
@@ -147,91 +147,6 @@ function processSamples(doc: JsonObject, collector: SkulkCollector): void {
     }
   }
 }
-
-export const skulkClusterTimeline: Format = {
-  id: "skulk.cluster-timeline",
-  family: "skulk",
-  detect(head) {
-    if (firstNonSpace(head.text) !== "{") return 0;
-    if (!hasKeys(head.text, "timeline")) return 0;
-    return hasKeys(head.text, "runners") ||
-      hasKeys(head.text, "unreachableNodes") ||
-      hasKeys(head.text, "masterNodeId")
-      ? 0.96
-      : 0;
-  },
-  async parse(source, ctx) {
-    const doc = await readDocument(source, ctx);
-    if (!doc) return;
-    const collector = SkulkCollector.of(ctx);
-    const at = snapshotTime(ctx, doc);
-    const byRunner = new Map<string, RunnerIdentity>();
-    if (Array.isArray(doc.runners)) {
-      for (const r of doc.runners) {
-        if (!isObject(r) || !str(r.runnerId)) continue;
-        const identity: RunnerIdentity = {
-          runnerId: str(r.runnerId)!,
-          nodeId: str(r.nodeId),
-          instanceId: str(r.instanceId),
-          modelId: str(r.modelId),
-          rank: int(r.deviceRank),
-          worldSize: int(r.worldSize),
-          pid: int(r.pid),
-        };
-        byRunner.set(identity.runnerId, identity);
-        collector.runner(identity);
-        if (at !== null) {
-          collector.snapshot(identity, {
-            at,
-            phase: str(r.phase),
-            secondsInPhase: num(r.secondsInPhase),
-            state: scalarState(r, [
-              "processAlive",
-              "statusKind",
-              "phase",
-              "phaseDetail",
-              "secondsInPhase",
-              "lastProgressAt",
-              "activeTaskId",
-              "activeCommandId",
-            ]),
-          });
-          collector.memory(collector.runner(identity).lane, r.lastMlxMemory, at);
-        }
-      }
-    } else {
-      ctx.report.warn('no "runners" list: instance, model and pid are unknown for every entry');
-    }
-    if (!Array.isArray(doc.timeline)) {
-      ctx.report.error(undefined, '"timeline" is not a list');
-    } else {
-      doc.timeline.forEach((raw) => {
-        if (!isObject(raw)) return void collector.entry(raw, 0);
-        const runnerId = str(raw.runnerId);
-        const joined = runnerId ? byRunner.get(runnerId) : undefined;
-        if (runnerId && !joined)
-          ctx.report.warnOnce(
-            `unjoined:${runnerId}`,
-            `runner ${runnerId} is in "timeline" but not in "runners"`,
-          );
-        const identity: RunnerIdentity | null = runnerId
-          ? {
-              ...joined,
-              runnerId,
-              nodeId: str(raw.nodeId) ?? joined?.nodeId,
-              rank: int(raw.deviceRank) ?? joined?.rank,
-              worldSize: int(raw.worldSize) ?? joined?.worldSize,
-            }
-          : null;
-        collector.entry(raw, 0, identity);
-      });
-    }
-    if (Array.isArray(doc.unreachableNodes))
-      for (const u of doc.unreachableNodes)
-        if (isObject(u))
-          unreachable(collector, ctx, str(u.nodeId), str(u.url), str(u.error), "the timeline was taken");
-  },
-};
 
 export const skulkFormats: Format[] = [
   skulkClusterDiagnostics,

@@ -102,10 +102,15 @@ export class SkulkCollector {
   /** Identities other files' placements give, merged into lanes that exist at the end. */
   private readonly placements = new Map<string, RunnerIdentity>();
 
-  /** Entries of every input are replayed together, so they share one time base. */
-  readonly time = new TimeBase();
-
-  constructor(private readonly builder: ModelBuilder) {}
+  /**
+   * Entries of every input are replayed together, so they share one time base. A live
+   * attach passes its stitched history's, so held offsets go in without a round trip
+   * through text.
+   */
+  constructor(
+    private readonly builder: ModelBuilder,
+    readonly time: TimeBase = new TimeBase(),
+  ) {}
 
   /** One string object per phase/event name, however many entries repeat it. */
   private intern(s: string): string {
@@ -123,7 +128,12 @@ export class SkulkCollector {
     return c;
   }
 
+  /** Identities already merged into their lane: a caller that repeats one pays nothing. */
+  private readonly merged = new WeakMap<RunnerIdentity, RunnerState>();
+
   runner(identity: RunnerIdentity): RunnerState {
+    const known = this.merged.get(identity);
+    if (known) return known;
     let state = this.runners.get(laneId(identity.runnerId));
     if (state?.complete) return state;
     const info = laneInfo(identity);
@@ -148,6 +158,7 @@ export class SkulkCollector {
       l.modelId != null &&
       l.layers != null &&
       l.pid != null;
+    this.merged.set(identity, state);
     return state;
   }
 
@@ -159,8 +170,6 @@ export class SkulkCollector {
     }
     const id = identity ?? identityFromContext(raw.context) ?? liftedIdentity(raw);
     const at = str(raw.at);
-    const phase = str(raw.phase);
-    const event = str(raw.event);
     if (!id) {
       this.report.error(line, 'entry has no runner identity (no "context" and no "runnerId")');
       return false;
@@ -170,6 +179,13 @@ export class SkulkCollector {
       this.report.error(line, `entry has no valid "at" timestamp (${JSON.stringify(raw.at ?? null)})`);
       return false;
     }
+    return this.entryAt(raw, t, line, id);
+  }
+
+  /** `entry` for a record whose time is known already (an offset of `time`). */
+  entryAt(raw: JsonObject, t: number, line: number, id: RunnerIdentity): boolean {
+    const phase = str(raw.phase);
+    const event = str(raw.event);
     if (!phase || !event) {
       this.report.error(line, `entry lacks ${!phase ? '"phase"' : '"event"'}`);
       return false;

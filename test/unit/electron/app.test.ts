@@ -74,17 +74,20 @@ describe("the menu", () => {
   const items = (t: MenuItemConstructorOptions[], label: string) =>
     t.find((m) => m.label === label)!.submenu as MenuItemConstructorOptions[];
 
-  it("has Open Folder (Ctrl/Cmd+O), Export PNG (Ctrl/Cmd+E) and Quit under File", () => {
+  it("has Open Folder (Ctrl/Cmd+O), Attach to Cluster, Export PNG (Ctrl/Cmd+E) and Quit under File", () => {
     const command = vi.fn();
     const t = menuTemplate({ isMac: false, isDev: false, command, about: vi.fn() });
     const file = items(t, "&File");
     expect(file.map((i) => [i.label ?? i.role ?? i.type, i.accelerator])).toEqual([
       ["Open Folder…", "CmdOrCtrl+O"],
+      ["Attach to Cluster…", "CmdOrCtrl+Shift+L"],
       ["Export PNG…", "CmdOrCtrl+E"],
       ["separator", undefined],
       ["quit", undefined],
     ]);
     (file[1].click as () => void)();
+    expect(command).toHaveBeenCalledWith("menu:attach");
+    (file[2].click as () => void)();
     expect(command).toHaveBeenCalledWith("menu:export-png");
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { batchLanes } from "../../../electron/ingestJobs";
 import { buildLaneLod } from "../../../shared/model/lod";
-import { laneBuffers } from "../../../shared/ingest/transfer";
+import { batchLanes, laneBuffers } from "../../../shared/ingest/transfer";
 import type { LaneData } from "../../../shared/model/types";
 
 function lane(id: string, spans: number, shared?: Float64Array): LaneData {
