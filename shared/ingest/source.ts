@@ -54,6 +54,44 @@ export function memorySource(
   };
 }
 
+/**
+ * A source whose bytes are `prefix`, then `inner`'s, then `suffix`: a part of a big JSON
+ * document read as a document of its own (the envelope around a slice of its record array).
+ */
+export function wrappedSource(prefix: Uint8Array, inner: FileSource, suffix: Uint8Array): FileSource {
+  const size = prefix.length + inner.size + suffix.length;
+  const source: FileSource = {
+    path: inner.path,
+    size,
+    lastModified: inner.lastModified,
+    async *chunks() {
+      if (prefix.length) yield prefix;
+      yield* inner.chunks();
+      if (suffix.length) yield suffix;
+    },
+    async head(n) {
+      // Through inner.head, not chunks(): a head read must not count as reading the part.
+      const inside = n > prefix.length ? await inner.head(n - prefix.length) : new Uint8Array(0);
+      const out = new Uint8Array(
+        Math.min(n, prefix.length + inside.length + (inside.length >= inner.size ? suffix.length : 0)),
+      );
+      out.set(prefix.subarray(0, out.length), 0);
+      if (out.length > prefix.length) out.set(inside.subarray(0, out.length - prefix.length), prefix.length);
+      const rest = out.length - prefix.length - inside.length;
+      if (rest > 0) out.set(suffix.subarray(0, rest), prefix.length + inside.length);
+      return out;
+    },
+    async bytes() {
+      const out = new Uint8Array(size);
+      out.set(prefix, 0);
+      out.set(await inner.bytes(), prefix.length);
+      out.set(suffix, prefix.length + inner.size);
+      return out;
+    },
+  };
+  return source;
+}
+
 /** Wraps a source so every byte read is counted (progress). */
 export function countingSource(source: FileSource, onBytes: (n: number) => void): FileSource {
   return {

@@ -8,7 +8,7 @@ import { FORMATS } from "../formats";
 import { buildLaneLod, type LaneLod } from "../model/lod";
 import type { DatasetNote, FileReport, LaneData } from "../model/types";
 import { ingest, type IngestProgress } from "./pipeline";
-import type { FileSource } from "./source";
+import { wrappedSource, type FileSource } from "./source";
 import { laneBuffers } from "./transfer";
 import type { SourceRef, Unit } from "./units";
 
@@ -66,7 +66,18 @@ export async function runUnit(
   if (unit.kind === "part") {
     const whole = open(byIndex.get(unit.file)!);
     if (!whole.slice) throw new Error(`${whole.path} cannot be read in parts`);
-    sources = [lineCounting(whole.slice(unit.start, unit.end), (n) => (lines += n))];
+    const part = lineCounting(whole.slice(unit.start, unit.end), (n) => (lines += n));
+    const env = unit.envelope;
+    sources = [
+      env
+        ? wrappedSource(
+            await whole.slice(0, env.head).bytes(),
+            part,
+            // Every part but the first starts inside the array: its events follow the envelope's "[".
+            await whole.slice(env.tail, whole.size).bytes(),
+          )
+        : part,
+    ];
     force = FORMATS.find((f) => f.id === unit.format);
   } else {
     sources = unit.files.map((i) => open(byIndex.get(i)!));

@@ -27,7 +27,11 @@ export interface SourceRef {
 export type Unit =
   /** Files read together by one worker. */
   | { kind: "files"; files: number[]; bytes: number }
-  /** Bytes [start, end) of one file, read as `format`: part `part` of `parts`. */
+  /**
+   * Bytes [start, end) of one file, read as `format`: part `part` of `parts`. `envelope`: the
+   * file's bytes [0, head) before and [tail, size) after, read around the part (a slice of a
+   * JSON document's record array is read as a document with that array).
+   */
   | {
       kind: "part";
       file: number;
@@ -37,6 +41,7 @@ export type Unit =
       parts: number;
       format: FormatId;
       bytes: number;
+      envelope?: { head: number; tail: number };
     };
 
 export interface UnitLimits {
@@ -78,6 +83,116 @@ async function lineStartAfter(source: FileSource, at: number): Promise<number | 
   return null;
 }
 
+function partsOf(
+  file: number,
+  format: FormatId,
+  cuts: { start: number; end: number }[],
+  envelope?: { head: number; tail: number },
+): Unit[] {
+  return cuts.map((c, part) => ({
+    kind: "part" as const,
+    file,
+    start: c.start,
+    end: c.end,
+    part,
+    parts: cuts.length,
+    format,
+    bytes: c.end - c.start,
+    ...(envelope ? { envelope } : {}),
+  }));
+}
+
+const TEXT = new TextDecoder();
+
+/**
+ * Where the `traceEvents` array of a big Chrome trace starts and ends, and cuts between its
+ * events: after the comma that ends an event, where a line begins with the next one (an event
+ * per line, as profilers write them). Only traces on an absolute clock are cut (epoch `ts` or
+ * Kineto's `baseTimeNanoseconds`): a trace counting from boot is placed by its earliest event,
+ * which only a reader of the whole file knows.
+ */
+async function splitTraceDocument(
+  source: FileSource,
+  file: number,
+  head: Head,
+  workers: number,
+  limits: UnitLimits,
+): Promise<Unit[] | null> {
+  const open = /"traceEvents"\s*:\s*\[/.exec(head.text);
+  if (!open || !source.slice) return null;
+  // The byte offset of the array's "[" (the head's text may differ from its bytes in length).
+  const arrayStart = new TextEncoder().encode(head.text.slice(0, open.index + open[0].length)).length;
+  const end = await arrayEnd(source);
+  if (end === null || end.at <= arrayStart) return null;
+  const absolute =
+    /"baseTimeNanoseconds"\s*:/.test(head.text.slice(0, open.index) + end.rest) ||
+    /"ts"\s*:\s*"?\d{15,}/.test(head.text.slice(open.index));
+  if (!absolute) return null;
+  const tail = end.at;
+  const parts = Math.max(workers, Math.ceil(source.size / limits.partBytes));
+  const cuts: { start: number; end: number }[] = [];
+  let start = arrayStart;
+  for (let k = 1; k < parts; k++) {
+    const cut = await eventBoundary(source, Math.floor(arrayStart + ((tail - arrayStart) * k) / parts), tail);
+    if (cut === null || cut.comma <= start) continue;
+    cuts.push({ start, end: cut.comma });
+    start = cut.comma + 1;
+  }
+  if (!cuts.length) return null;
+  cuts.push({ start, end: tail });
+  return partsOf(file, "chrome-trace", cuts, { head: arrayStart, tail });
+}
+
+/** The offset of the `]` that closes the record array (what follows it must close the document), and that rest. */
+async function arrayEnd(source: FileSource): Promise<{ at: number; rest: string } | null> {
+  const from = Math.max(0, source.size - 64 * 1024);
+  const text = TEXT.decode(await source.slice!(from, source.size).bytes());
+  for (let i = text.lastIndexOf("]"); i >= 0; i = text.lastIndexOf("]", i - 1)) {
+    const rest = text.slice(i + 1).trim();
+    let closes = rest === "" || rest === "}";
+    if (!closes && rest.startsWith(",")) {
+      try {
+        JSON.parse(`{"_":0${rest}`);
+        closes = true;
+      } catch {
+        closes = false;
+      }
+    }
+    if (closes) return { at: from + new TextEncoder().encode(text.slice(0, i)).length, rest };
+  }
+  return null;
+}
+
+/** The first event boundary at or after `at`: the comma ending an event, then a line opening the next. */
+async function eventBoundary(
+  source: FileSource,
+  at: number,
+  limit: number,
+): Promise<{ comma: number } | null> {
+  const end = Math.min(limit, at + MAX_LINE_SEARCH);
+  const bytes = await source.slice!(at, end).bytes();
+  for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, nl + 1)) {
+    let j = nl + 1;
+    while (j < bytes.length && (bytes[j] === 32 || bytes[j] === 9 || bytes[j] === 13)) j++;
+    if (bytes[j] !== 123 /* { */) continue;
+    let i = nl - 1;
+    while (i >= 0 && (bytes[i] === 32 || bytes[i] === 9 || bytes[i] === 13)) i--;
+    if (bytes[i] !== 44 /* , */) continue;
+    // An event begins here only if its line is a whole event (not an object inside one).
+    const lineEnd = bytes.indexOf(10, j);
+    const line = TEXT.decode(bytes.subarray(j, lineEnd < 0 ? bytes.length : lineEnd))
+      .trim()
+      .replace(/,$/, "");
+    try {
+      const v = JSON.parse(line) as Record<string, unknown>;
+      if (v && typeof v === "object" && "ph" in v) return { comma: at + i };
+    } catch {
+      // not a one-line event: keep looking
+    }
+  }
+  return null;
+}
+
 /** Parts of a big line-per-record file, or null when it cannot (or need not) be split. */
 async function splitFile(
   source: FileSource,
@@ -86,9 +201,12 @@ async function splitFile(
   workers: number,
   limits: UnitLimits,
 ): Promise<Unit[] | null> {
-  if (!source.slice || source.size < limits.splitMinBytes || !looksLikeJsonl(head.text)) return null;
+  if (!source.slice || source.size < limits.splitMinBytes) return null;
   const format = detectFormat(head).format;
-  if (!format || !LINE_FORMATS.has(format.id)) return null;
+  if (!format) return null;
+  if (!looksLikeJsonl(head.text))
+    return format.id === "chrome-trace" ? splitTraceDocument(source, file, head, workers, limits) : null;
+  if (!LINE_FORMATS.has(format.id)) return null;
   const parts = Math.max(workers, Math.ceil(source.size / limits.partBytes));
   const cuts = [0];
   for (let k = 1; k < parts; k++) {
@@ -98,16 +216,11 @@ async function splitFile(
   }
   cuts.push(source.size);
   if (cuts.length < 3) return null;
-  return cuts.slice(0, -1).map((start, part) => ({
-    kind: "part" as const,
+  return partsOf(
     file,
-    start,
-    end: cuts[part + 1],
-    part,
-    parts: cuts.length - 1,
-    format: format.id,
-    bytes: cuts[part + 1] - start,
-  }));
+    format.id,
+    cuts.slice(0, -1).map((start, part) => ({ start, end: cuts[part + 1] })),
+  );
 }
 
 /**

@@ -266,3 +266,49 @@ describe("the driver", () => {
     await expect(driveIngest(refs, host, { limits: SMALL })).rejects.toThrow(/exit code 134/);
   });
 });
+
+/** A Chrome trace as profilers write it: an envelope, then one event per line. */
+function chromeTrace(events: number, kinetoBase?: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < events; i++) {
+    const tid = i % 3;
+    const ts = kinetoBase ? (i * 37.125).toFixed(3) : (1_777_000_000_000_000 + i * 37).toString();
+    if (i % 5 === 4)
+      lines.push(
+        `{"ph":"C","name":"mem","id":"${tid}","pid":1,"tid":${tid},"ts":${ts},"args":{"bytes":${i}}}`,
+      );
+    else
+      lines.push(
+        `{"ph":"X","name":"step ${i % 7}","pid":1,"tid":${tid},"ts":${ts},"dur":30.5,"args":{"i":${i}}}`,
+      );
+  }
+  const meta = '{"ph":"M","name":"thread_name","pid":1,"tid":0,"args":{"name":"main"}}';
+  const head = kinetoBase
+    ? `{\n"schemaVersion": 1,\n"traceEvents": [\n`
+    : `{"displayTimeUnit": "ns", "traceEvents": [\n`;
+  const tail = kinetoBase
+    ? `\n],\n"baseTimeNanoseconds": ${kinetoBase},\n"traceName": "t.json"\n}\n`
+    : "\n]}\n";
+  return head + [meta, ...lines].join(",\n") + tail;
+}
+
+describe("a big Chrome trace document", () => {
+  for (const [name, base] of [
+    ["on the epoch clock", undefined],
+    ["of Kineto, its base time after the events", "1721065959525586016"],
+  ] as const) {
+    it(`${name}: cut between events across workers, the same model as one reader`, async () => {
+      const { refs, open } = memoryRefs({ "trace.json": chromeTrace(4000, base) });
+      const one = modelOf(await driveIngest(refs, { threads: 1, open }));
+      const log: string[] = [];
+      const two = modelOf(
+        await driveIngest(refs, fakeThreads(open, 2, log), { limits: { ...SMALL, splitMinBytes: 100_000 } }),
+      );
+      expect(log.filter((l) => l.startsWith("part")).length).toBeGreaterThan(3);
+      expect(two.lanes).toEqual(one.lanes);
+      expect(two.report.files).toEqual(one.report.files);
+      // The thread's name, which only the first part holds, names the merged lane.
+      expect(JSON.stringify(two.lanes.map((l) => l.info))).toContain('"main"');
+    });
+  }
+});
