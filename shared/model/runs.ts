@@ -31,7 +31,8 @@ function laneStart(lane: LaneData): number {
   return lo;
 }
 
-const SOURCE_LABEL: Record<string, string> = {
+/** How each source family is named to users. */
+export const SOURCE_LABEL: Record<string, string> = {
   skulk: "Skulk",
   stormlog: "stormlog",
   omnirt: "OmniRT",

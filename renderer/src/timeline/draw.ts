@@ -23,6 +23,7 @@ import {
 } from "../view/laneView";
 import { TimeScale } from "../view/timeScale";
 import { drawAnnotations, drawGaps, drawLaneOverlays, type Overlays } from "./overlays";
+import { resetPatterns, stripes } from "./patterns";
 
 export interface Frame {
   width: number;
@@ -64,20 +65,8 @@ export function spanColor(name: string): string {
   return c;
 }
 
-let hatch: CanvasPattern | null = null;
 function hatchPattern(ctx: CanvasRenderingContext2D): CanvasPattern | null {
-  if (hatch) return hatch;
-  const c = document.createElement("canvas");
-  c.width = c.height = 8;
-  const g = c.getContext("2d")!;
-  g.strokeStyle = "rgba(255,92,92,0.85)";
-  g.lineWidth = 2;
-  g.beginPath();
-  g.moveTo(0, 8);
-  g.lineTo(8, 0);
-  g.stroke();
-  hatch = ctx.createPattern(c, "repeat");
-  return hatch;
+  return stripes(ctx, { size: 8, color: "rgba(255,92,92,0.85)", width: 2, rising: true });
 }
 
 /** Draws the lanes area: React owns the canvas, this function owns the pixels. */
@@ -423,5 +412,5 @@ function drawMarkers(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y:
 
 /** Clears cached canvases (tests and hot reload). */
 export function resetDrawCaches(): void {
-  hatch = null;
+  resetPatterns();
 }

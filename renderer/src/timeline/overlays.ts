@@ -2,6 +2,7 @@ import { LANE_HEIGHT, BAND_TOP, BAND_HEIGHT, type Row } from "../view/layout";
 import { firstSpanReaching, type LaneView } from "../view/laneView";
 import { gapBands, laneGaps } from "../view/gaps";
 import type { TimeScale } from "../view/timeScale";
+import { stripes } from "./patterns";
 
 export interface AnnotationMark {
   id: string;
@@ -112,8 +113,6 @@ export function drawAnnotations(
   ctx.textBaseline = "middle";
 }
 
-let gapHatch: CanvasPattern | null = null;
-
 /**
  * History missing from a lane (a live attach's ring overrun): a hatched band over the whole
  * lane height with its length written in, so nobody reads the hole as a quiet runner.
@@ -121,18 +120,7 @@ let gapHatch: CanvasPattern | null = null;
 export function drawGaps(ctx: CanvasRenderingContext2D, scale: TimeScale, lane: LaneView, y: number): void {
   const gaps = laneGaps(lane.data);
   if (!gaps.length) return;
-  if (!gapHatch) {
-    const c = document.createElement("canvas");
-    c.width = c.height = 6;
-    const g = c.getContext("2d")!;
-    g.strokeStyle = "rgba(201,209,217,0.55)";
-    g.lineWidth = 1;
-    g.beginPath();
-    g.moveTo(0, 0);
-    g.lineTo(6, 6);
-    g.stroke();
-    gapHatch = ctx.createPattern(c, "repeat");
-  }
+  const gapHatch = stripes(ctx, { size: 6, color: "rgba(201,209,217,0.55)", width: 1, rising: false });
   ctx.font = "bold 10px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   for (const b of gapBands(gaps, scale, scale.width)) {

@@ -1,3 +1,4 @@
+import { SOURCE_LABEL } from "../../../shared/model/runs";
 import type { LaneInfo } from "../../../shared/model/types";
 
 export const GROUP_HEIGHT = 24;
@@ -12,16 +13,6 @@ export const MEM_HEIGHT = LANE_HEIGHT - MEM_TOP - 3;
 export type Row =
   | { kind: "group"; key: string; label: string; y: number; h: number; count: number }
   | { kind: "lane"; key: string; lane: number; y: number; h: number };
-
-const SOURCE_LABEL: Record<string, string> = {
-  skulk: "Skulk",
-  stormlog: "stormlog",
-  omnirt: "OmniRT",
-  otlp: "OTLP",
-  rune: "RUNE",
-  trace: "trace",
-  prometheus: "Prometheus",
-};
 
 export function groupLabel(info: LaneInfo): string {
   const group = info.group.replace(/^[a-z]+:/, "");
