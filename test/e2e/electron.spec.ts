@@ -75,3 +75,37 @@ test("rankscope <folder> opens the desktop app with one lane per rank", async ()
     await app.close();
   }
 });
+
+test("rankscope --attach URL: main polls the cluster, the window shows its lanes growing", async () => {
+  const { startFakeSkulk } = await import("../fake-skulk/server");
+  const fake = await startFakeSkulk({ nodes: 2, runners: 4, seed: 5, timeLimitMs: 60_000 });
+  const flags = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
+  const app = await electron.launch({
+    executablePath: binary!,
+    args: [...flags, main, `--attach=${fake.url}`, "--interval=0.25"],
+  });
+  try {
+    const page = await app.firstWindow();
+    await expect(page.locator(".lane-header")).toHaveCount(4, { timeout: 30_000 });
+    const live = () =>
+      page.evaluate(() =>
+        (window as unknown as { __rankscope: { live(): { polls: number } } }).__rankscope.live(),
+      );
+    const first = (await live()).polls;
+    await expect.poll(async () => (await live()).polls, { timeout: 15_000 }).toBeGreaterThan(first + 3);
+    // The renderer never reached the cluster itself: its CSP allows only the app's own origin.
+    const direct = await page.evaluate(
+      (url) =>
+        fetch(`${url}/v1/diagnostics/cluster/timeline`).then(
+          () => "fetched",
+          () => "refused",
+        ),
+      fake.url,
+    );
+    expect(direct).toBe("refused");
+    await page.screenshot({ path: "test-results/electron-live.png" });
+  } finally {
+    await app.close();
+    await fake.close();
+  }
+});
