@@ -41,6 +41,14 @@ export async function openBrowser(executablePath: string): Promise<Session> {
   };
 }
 
+/** With BENCH_SCREENSHOTS=1, what the page shows, saved as bench/out/<name>.png (to check by eye). */
+export async function screenshot(page: Page, root: string, name: string): Promise<void> {
+  if (process.env.BENCH_SCREENSHOTS !== "1") return;
+  const file = path.join(root, "bench", "out", `${name}.png`);
+  await page.screenshot({ path: file });
+  console.error(`screenshot: ${file}`);
+}
+
 /** The page's main-thread JS heap after a full garbage collection: what the app keeps. */
 export async function retainedHeap(cdp: CDPSession): Promise<number> {
   await cdp.send("HeapProfiler.collectGarbage");
@@ -74,7 +82,8 @@ function renderers(profile: string): number[] {
     if (!/^\d+$/.test(name)) continue;
     let cmd: string[];
     try {
-      cmd = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+      // Chromium's children rewrite their title: the arguments may be one space-joined string.
+      cmd = readFileSync(`/proc/${name}/cmdline`, "utf8").split(/[\0 ]/);
     } catch {
       continue;
     }

@@ -1,7 +1,14 @@
 import path from "node:path";
 import { KEY_HEADER } from "../shared/ipc/webLaunch";
 import { serveWeb } from "../electron/node/webServer";
-import { openBrowser, rendererRss, sampleMemory, waitForImport, type MemoryPeak } from "./browser";
+import {
+  openBrowser,
+  rendererRss,
+  sampleMemory,
+  screenshot,
+  waitForImport,
+  type MemoryPeak,
+} from "./browser";
 
 export interface FloorRun {
   seconds: number | null;
@@ -92,13 +99,15 @@ export async function appOpens(
   try {
     await session.page.goto(web.url);
     const t = await waitForImport(session.page, timeoutMs);
+    const peak = memory.stop();
+    await screenshot(session.page, root, "chrome-trace-opened");
     return {
       seconds: t.importMs / 1000,
       firstPictureMs: t.firstPictureMs,
       lanes: t.lanes,
       items: t.items,
       error: null,
-      peak: memory.stop(),
+      peak,
     };
   } catch (e) {
     const peak = memory.stop();

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import path from "node:path";
 import { serveWeb } from "../electron/node/webServer";
-import { openBrowser, retainedHeap, sampleMemory, waitForImport } from "./browser";
+import { openBrowser, retainedHeap, sampleMemory, screenshot, waitForImport } from "./browser";
 
 interface View {
   start: number;
@@ -60,6 +60,7 @@ export async function benchRender(
     if (times.lanes !== lanesExpected)
       console.error(`warning: the app shows ${times.lanes} lanes, the ingest found ${lanesExpected}`);
     const retained = await retainedHeap(cdp);
+    await screenshot(page, root, "cluster-imported");
     const s = await state(page);
     const full = s.bounds;
     const span = full.end - full.start;
