@@ -41,16 +41,18 @@ export async function main(root: string): Promise<void> {
   const wantCluster = only !== "chrome";
   const wantTrace = only !== "cluster" && chromium !== null;
   await checkDisk(outDir, scale, [
-    wantCluster && !existsSync(path.join(clusterDir, "manifest.json"))
+    wantCluster && !existsSync(`${clusterDir}.manifest.json`)
       ? spec.nodes * spec.ranksPerNode * spec.entriesPerRank * CLUSTER_BYTES_PER_ENTRY
       : 0,
     wantTrace && !existsSync(`${traceFile}.manifest.json`) ? traceBytesEstimate(spec) : 0,
   ]);
 
+  const errors: Record<string, string> = {};
   let ingest: Record<string, number> | null = null;
   let render: Awaited<ReturnType<typeof benchRender>> | null = null;
   if (wantCluster) {
-    const gen = await cached(path.join(clusterDir, "manifest.json"), () => {
+    // The manifest sits beside the folder: the folder holds only what a user's would.
+    const gen = await cached(`${clusterDir}.manifest.json`, () => {
       console.error(
         `generating ${spec.nodes * spec.ranksPerNode} ranks × ${spec.entriesPerRank} entries into ${clusterDir} …`,
       );
@@ -83,8 +85,14 @@ export async function main(root: string): Promise<void> {
       ratioToParseFloor: round(median(ingests) / median(floors)),
     };
     if (chromium) {
-      render = await benchRender(root, clusterDir, ing!.lanes, chromium, timeoutMs);
-      console.error(`render: ${JSON.stringify(render)}`);
+      try {
+        render = await benchRender(root, clusterDir, ing!.lanes, chromium, timeoutMs);
+        console.error(`render: ${JSON.stringify(render)}`);
+      } catch (e) {
+        // The app failed (a crashed renderer, a time-out): the other figures still count.
+        errors.render = (e as Error).message.split("\n")[0];
+        console.error(`render: failed: ${errors.render}`);
+      }
     }
   }
 
@@ -157,6 +165,7 @@ export async function main(root: string): Promise<void> {
           }
         : null,
     chromeTrace,
+    errors,
     measurements: {
       scale,
       medianOf: repeat,
@@ -187,8 +196,12 @@ export async function main(root: string): Promise<void> {
 /** A generated dataset, from its manifest when an earlier run finished writing it. */
 async function cached<T>(manifest: string, make: () => Promise<T>): Promise<T> {
   if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, "utf8")) as T;
+  const t0 = performance.now();
   const made = await make();
   writeFileSync(manifest, JSON.stringify(made));
+  console.error(
+    `generated in ${((performance.now() - t0) / 1000).toFixed(0)} s (this process's peak RSS so far: ${mb(process.resourceUsage().maxRSS * 1024)})`,
+  );
   return made;
 }
 
