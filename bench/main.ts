@@ -137,7 +137,7 @@ export async function main(root: string): Promise<void> {
       floorRendererPeakBytes: median(ok.map((f) => f.peak.rendererPeakBytes ?? NaN)),
       rendererIdleBytes: floors[0]?.idleBytes ?? null,
       error: open.error,
-      floorError: ok.length ? null : (floors[0]?.error ?? null),
+      floorError: ok.length ? null : floorWhy(floors[0]?.error ?? null, gen.bytes),
     };
   }
 
@@ -224,6 +224,14 @@ async function checkDisk(outDir: string, scale: number, toGenerate: number[]): P
     );
     process.exit(1);
   }
+}
+
+/** V8's longest string (2^29 − 24 characters): a text past it cannot be held, so not parsed. */
+const V8_MAX_STRING = 536_870_888;
+
+function floorWhy(error: string | null, bytes: number): string | null {
+  if (!error || bytes <= V8_MAX_STRING) return error;
+  return `${error}: the file's ${bytes} bytes are more than V8's longest string (${V8_MAX_STRING} characters), so Chromium cannot JSON.parse it as one text`;
 }
 
 function median(xs: number[]): number {
