@@ -1,4 +1,5 @@
-import { createWriteStream } from "node:fs";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { once } from "node:events";
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { pyIso, rng } from "../shared/demo/random";
@@ -18,8 +19,58 @@ export interface ClusterSpec {
 
 export const FULL: ClusterSpec = { nodes: 8, ranksPerNode: 8, entriesPerRank: 20_000, seed: 42 };
 
-const GiB = 1024 ** 3;
-const START_US = Date.UTC(2026, 3, 24, 21, 0, 0) * 1000;
+export const GiB = 1024 ** 3;
+export const START_US = Date.UTC(2026, 3, 24, 21, 0, 0) * 1000;
+/** Bytes per generated entry at FULL (744,073,695 B / 1.28 M): sizes the disk check. */
+export const CLUSTER_BYTES_PER_ENTRY = 582;
+
+/**
+ * The phases of one task before decode (µs, before a ±15% jitter): the run shape both the
+ * cluster and the Chrome trace follow. Calls `rand` exactly twice, in this order.
+ */
+export function phasePlan(rand: () => number, tokens: number): [string, number][] {
+  return [
+    ["task_submission", 2000],
+    ["task_agreement", 9000],
+    ["prompt_build", 10_000 + tokens * 10],
+    ["kv_cache_lookup", 4000],
+    ["prefill_barrier", 800 + rand() * 3000],
+    ["prefill_pipeline", tokens * 600],
+    ["prefill_stream", tokens * 300],
+    ["decode_barrier", 500 + rand() * 2500],
+    ["decode_wait_first_token", 30_000],
+  ];
+}
+
+/** A file written in chunks that waits for the disk when it falls behind (bounded memory). */
+export class ChunkWriter {
+  private readonly out: WriteStream;
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(file: string) {
+    this.out = createWriteStream(file);
+  }
+
+  push(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+  }
+
+  /** Writes what was pushed once there is about a megabyte of it (or always, with `force`). */
+  async flush(force = false): Promise<void> {
+    if (!this.parts.length || (!force && this.size < 1 << 20)) return;
+    const ok = this.out.write(this.parts.join(""));
+    this.parts = [];
+    this.size = 0;
+    if (!ok) await once(this.out, "drain");
+  }
+
+  async close(): Promise<void> {
+    await this.flush(true);
+    await new Promise<void>((ok, err) => this.out.end((e?: Error | null) => (e ? err(e) : ok())));
+  }
+}
 
 export async function generateCluster(
   dir: string,
@@ -34,7 +85,7 @@ export async function generateCluster(
     const skewUs = (node * 7919) % 23_000;
     const file = path.join(dir, `node-${node}`, `rank-${rank}.jsonl`);
     await mkdir(path.dirname(file), { recursive: true });
-    const out = createWriteStream(file);
+    const out = new ChunkWriter(file);
     const context = {
       nodeId: `node-${node}`,
       runnerId: `runner-${node}-${rank % spec.ranksPerNode}`,
@@ -51,7 +102,6 @@ export async function generateCluster(
     let cache = 0.2 * GiB;
     let peak = active + cache;
     let t = START_US;
-    let batch: string[] = [];
     let count = 0;
     const emit = (
       phase: string,
@@ -62,7 +112,7 @@ export async function generateCluster(
     ) => {
       peak = Math.max(peak, active + cache);
       const local = Math.round(t) + skewUs;
-      batch.push(
+      out.push(
         JSON.stringify({
           at: pyIso(local),
           phase,
@@ -80,30 +130,16 @@ export async function generateCluster(
             wiredLimit: null,
             source: "mlx.core",
           },
-        }),
+        }) + "\n",
       );
       count++;
-      if (batch.length >= 2000) {
-        out.write(batch.join("\n") + "\n");
-        batch = [];
-      }
     };
     let task = 0;
     while (count < spec.entriesPerRank - 40) {
       task++;
       const id = `task-${task}`;
       const tokens = 200 + Math.floor(rand() * 1500);
-      for (const [phase, dur] of [
-        ["task_submission", 2000],
-        ["task_agreement", 9000],
-        ["prompt_build", 10_000 + tokens * 10],
-        ["kv_cache_lookup", 4000],
-        ["prefill_barrier", 800 + rand() * 3000],
-        ["prefill_pipeline", tokens * 600],
-        ["prefill_stream", tokens * 300],
-        ["decode_barrier", 500 + rand() * 2500],
-        ["decode_wait_first_token", 30_000],
-      ] as const) {
+      for (const [phase, dur] of phasePlan(rand, tokens)) {
         emit(
           phase,
           "enter",
@@ -131,11 +167,11 @@ export async function generateCluster(
       cache = 0.2 * GiB + rand() * 0.3 * GiB;
       emit("idle", "runner_ready", null, {}, null);
       t += 200_000 + rand() * 800_000;
+      await out.flush();
     }
     if (rank === 37)
       emit("decode_barrier", "enter", "decode_mx_barrier", { rank, group_size: world }, `task-${task + 1}`);
-    out.write(batch.join("\n") + (batch.length ? "\n" : ""));
-    await new Promise<void>((ok, err) => out.end((e?: Error | null) => (e ? err(e) : ok())));
+    await out.close();
     files.push(file);
     bytes += (await stat(file)).size;
   }

@@ -2,11 +2,27 @@
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import * as esbuild from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-if (!existsSync(path.join(root, "dist", "renderer", "index.html"))) {
+
+/** Newest modification time of the files under `dir` (ms). */
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+// A stale build would measure old code: rebuild when the app's sources are newer.
+const built = path.join(root, "dist", "renderer", "index.html");
+if (
+  !existsSync(built) ||
+  statSync(built).mtimeMs < Math.max(newest(path.join(root, "renderer")), newest(path.join(root, "shared")))
+) {
   const r = spawnSync(process.execPath, [path.join(root, "build", "build.mjs")], {
     stdio: "inherit",
     cwd: root,

@@ -4,7 +4,7 @@ import { axisTicks } from "./view/axis";
 import { TimeScale } from "./view/timeScale";
 import { currentClock, currentData } from "./app/current";
 import type { View } from "./view/timeScale";
-import { firstPaintAt, fullAt, paintTimes } from "./app/perf";
+import { firstPaintAt, fullAt, importMarks, markImportStart, paintTimes } from "./app/perf";
 import { useLive } from "./live/store";
 import { laneGaps } from "./view/gaps";
 
@@ -40,6 +40,8 @@ export interface TestHooks {
   firstPaintAt(): number | null;
   /** performance.now() when the full data of the first dataset opened was loaded, or null. */
   fullyLoadedAt(): number | null;
+  /** The latest import's marks (performance.now() ms): see `importMarks` in app/perf. */
+  importMarks(): typeof importMarks;
   setView(v: View): void;
   /** Applies each view in its own animation frame and returns the paint time of each (ms). */
   runViews(views: View[]): Promise<number[]>;
@@ -97,6 +99,7 @@ export function installTestHooks(): void {
       );
     },
     fullyLoadedAt: () => fullAt,
+    importMarks: () => ({ ...importMarks }),
     setView: (v) => useApp.getState().setView(v),
     async runViews(views) {
       const out: number[] = [];
@@ -119,5 +122,10 @@ export function installTestHooks(): void {
       bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return btoa(bin);
   };
+  // An import starts when the app says so (a drop, a launch's files, the demo), whatever path
+  // it takes to get there: watched from outside the import code, which may change.
+  useApp.subscribe((s, prev) => {
+    if (s.ingest.status === "running" && prev.ingest.status !== "running") markImportStart();
+  });
   (window as unknown as { __rankscope: TestHooks }).__rankscope = hooks;
 }
