@@ -178,7 +178,7 @@ function taskOf(unit: Unit, refs: SourceRef[]): UnitTask {
 }
 
 /** The first bytes of a file as a source of their own, for the first picture. */
-function headSource(s: FileSource, bytes = 256 * 1024): FileSource {
+function headSource(s: FileSource, bytes = 64 * 1024): FileSource {
   if (s.size <= bytes || !s.slice) return s;
   const cut = s.slice(0, bytes);
   return { ...cut, path: s.path };
@@ -256,7 +256,15 @@ function mergeDone(
   const partReports = new Map<number, FileReport[]>();
   const lineOffset = new Map<Done, number>();
   const keyOf = (path: string) => byPath.get(path) ?? minIndexUnder(path, refs);
-  const sorted = [...done].sort((a, b) => unitOrder(a.unit) - unitOrder(b.unit));
+  // A picture shows a split file only once all its parts are in: joining its parts again at
+  // each picture would cost more than reading them (its head's preview stands in meanwhile).
+  const partsDone = new Map<number, number>();
+  for (const d of done)
+    if (d.unit.kind === "part") partsDone.set(d.unit.file, (partsDone.get(d.unit.file) ?? 0) + 1);
+  const whole = (u: Unit) => u.kind !== "part" || partsDone.get(u.file) === u.parts;
+  const sorted = done
+    .filter((d) => final || whole(d.unit))
+    .sort((a, b) => unitOrder(a.unit) - unitOrder(b.unit));
   const offsets = new Map<number, number>();
   for (const d of sorted) {
     if (d.unit.kind === "part") {

@@ -105,7 +105,8 @@ export async function runUnit(
     // A part's report is only a share of its file's: the driver reports the file once.
     onFile: unit.kind === "files" ? (report) => emit({ type: "file", report }) : undefined,
   });
-  const lods = result.lanes.map(buildLaneLod);
+  // A part's lanes are joined with the other parts' first: their levels are built then.
+  const lods = unit.kind === "part" ? [] : result.lanes.map(buildLaneLod);
   const out: UnitResult = { lanes: result.lanes, lods, files: result.files, notes: result.notes, lines };
   emit({ type: "result", result: out }, laneBuffers(out.lanes, out.lods));
 }

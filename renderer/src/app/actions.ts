@@ -93,9 +93,11 @@ async function runImport(
   try {
     const outcome = await handle.result;
     if (running !== handle) return;
+    performance.mark("rankscope:import-read");
     if (timer) clearTimeout(timer);
     useApp.getState().setIngest({ status: "saving" });
     const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`, id);
+    performance.mark("rankscope:import-saved");
     await refreshLibrary();
     // The lanes are in memory already: show them without reading them back, in the view the
     // user may have chosen while they arrived.
