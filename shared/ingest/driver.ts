@@ -11,7 +11,7 @@ import { gzipAware } from "./gzip";
 import { readHead } from "./head";
 import { joinParts, mergeLanes, remapFiles } from "./merge";
 import { earliestOrigin, ingest, type IngestProgress } from "./pipeline";
-import type { FileSource } from "./source";
+import { memorySource, type FileSource } from "./source";
 import { runUnit, type Emit, type UnitEvent, type UnitResult, type UnitTask } from "./task";
 import { planUnits, type SourceRef, type Unit, type UnitLimits } from "./units";
 
@@ -119,16 +119,22 @@ export async function driveIngest(
     const shown = mergeDone(done, refs, false);
     const have = new Set(shown.lanes.map((l) => l.info.id));
     const waiting = preview.lanes.filter((l) => !have.has(l.info.id));
+    if (!shown.lanes.length && !waiting.length) return;
     opts.onLanes([...shown.lanes, ...waiting], [...shown.lods, ...waiting.map(() => undefined)], changed);
     changed = new Set();
   };
-  if (opts.onLanes && units.length > 1) {
-    preview = await ingest(
-      sources.map((s) => headSource(s)),
-      { signal },
-    );
-    opts.onLanes(preview.lanes, [], new Set(preview.lanes.map((l) => l.info.id)));
-  }
+  // Read beside the workers (which start at once), from every head fetched together; shown
+  // unless a unit finished first.
+  const previewing =
+    opts.onLanes && units.length > 1 && host.spawn
+      ? (async () => {
+          const heads = await Promise.all(sources.map((s) => headSource(s)));
+          preview = await ingest(heads, { signal });
+          if (!done.length) opts.onLanes!(preview.lanes, [], new Set(preview.lanes.map((l) => l.info.id)));
+        })().catch(() => {
+          // A first picture that failed is only a picture: the import goes on without it.
+        })
+      : null;
 
   const onEvent = (unit: Unit, e: UnitEvent): boolean => {
     if (e.type === "progress") {
@@ -166,6 +172,7 @@ export async function driveIngest(
   } else {
     await runPool(units, refs, host, signal, onEvent, () => pictureDue && picture(true));
   }
+  await previewing;
   progress.currentPath = null;
   emitProgress(true);
   const merged = mergeDone(done, refs, true);
@@ -177,11 +184,9 @@ function taskOf(unit: Unit, refs: SourceRef[]): UnitTask {
   return { unit, refs: wanted.map((i) => refs[i]) };
 }
 
-/** The first bytes of a file as a source of their own, for the first picture. */
-function headSource(s: FileSource, bytes = 64 * 1024): FileSource {
-  if (s.size <= bytes || !s.slice) return s;
-  const cut = s.slice(0, bytes);
-  return { ...cut, path: s.path };
+/** The first bytes of a file, in memory, for the first picture. */
+async function headSource(s: FileSource, bytes = 64 * 1024): Promise<FileSource> {
+  return memorySource(s.path, await s.head(Math.min(bytes, s.size)), s.lastModified);
 }
 
 /** Runs the units on up to `host.threads` workers, each taking the next unit when free. */

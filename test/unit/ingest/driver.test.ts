@@ -34,7 +34,12 @@ function memoryRefs(files: Record<string, string>): {
 }
 
 /** Workers that run units on later ticks in this thread, in the order the pool hands them out. */
-function fakeThreads(open: (r: SourceRef) => FileSource, threads: number, log: string[] = []): DriverHost {
+function fakeThreads(
+  open: (r: SourceRef) => FileSource,
+  threads: number,
+  log: string[] = [],
+  gate: Promise<unknown> = Promise.resolve(),
+): DriverHost {
   return {
     threads,
     open,
@@ -46,7 +51,7 @@ function fakeThreads(open: (r: SourceRef) => FileSource, threads: number, log: s
           log.push(
             task.unit.kind === "part" ? `part ${task.unit.part}` : `files ${task.unit.files.join(",")}`,
           );
-          setTimeout(() => void runUnit(task, open, (e) => !dead && on(e)), 1);
+          void gate.then(() => setTimeout(() => void runUnit(task, open, (e) => !dead && on(e)), 1));
         },
         onEvent: (fn) => (on = fn),
         onFail: () => {},
@@ -216,16 +221,22 @@ describe("the driver", () => {
       files[`d${r}/rank${r}.jsonl`] = flightRecorder(2500).replaceAll('"r0"', `"r${r}"`);
     const { refs, open } = memoryRefs(files);
     const pictures: { lanes: number; items: number; changed: number }[] = [];
-    const result = await driveIngest(refs, fakeThreads(open, 2), {
+    // The workers wait for the first picture, as real ones would still be reading.
+    let open1: () => void = () => {};
+    const firstPicture = new Promise<void>((ok) => (open1 = ok));
+    const result = await driveIngest(refs, fakeThreads(open, 2, [], firstPicture), {
       limits: { ...SMALL, splitMinBytes: 1e12 },
-      onLanes: (lanes, _lods, changed) =>
+      onLanes: (lanes, _lods, changed) => {
         pictures.push({
           lanes: lanes.length,
           items: lanes.reduce((n, l) => n + l.spans.start.length, 0),
           changed: changed.size,
-        }),
+        });
+        open1();
+      },
     });
     expect(pictures[0]).toMatchObject({ lanes: 4, changed: 4 });
+    expect(pictures.every((p) => p.lanes === 4)).toBe(true);
     const items = result.lanes.reduce((n, l) => n + l.spans.start.length, 0);
     expect(pictures[0].items).toBeLessThan(items);
     expect(pictures.map((p) => p.items)).toEqual([...pictures.map((p) => p.items)].sort((a, b) => a - b));
