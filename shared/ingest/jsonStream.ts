@@ -22,6 +22,12 @@ export interface JsonStreamOptions {
   maxElementChars?: number;
   /** Called for each element over the limit, with its first line and length. */
   onTooLarge?: (line: number, chars: number) => void;
+  /**
+   * Offered an element that looks like it fills its line (`{…},` as profilers write one event
+   * per line), before scanning it character by character: true when the callee parsed it
+   * whole, so the scan skips it. False (it did not parse) and the element is scanned as usual.
+   */
+  onLine?: (text: string, line: number) => boolean;
 }
 
 export interface JsonStreamResult {
@@ -88,6 +94,8 @@ export class JsonElementScanner {
   private readonly droppedKeys: JsonStreamResult["droppedKeys"] = [];
   private envelopeChars = 0;
   private secondValueLine: number | null = null;
+  /** Offers of whole lines that did not parse: after a few the layout is not one per line. */
+  private lineMisses = 0;
 
   constructor(
     private readonly opts: JsonStreamOptions,
@@ -144,6 +152,14 @@ export class JsonElementScanner {
           this.keyStart = i + 1;
           this.keyParts = [];
         }
+      } else if (c === LBRACE && this.depth === this.streamDepth && !this.cap && this.lineMisses < 8) {
+        const end = this.wholeLine(s, i);
+        if (end > 0) {
+          i = end;
+          continue;
+        }
+        this.valueStarts(i, false);
+        this.depth++;
       } else if (c === LBRACE || c === LBRACK) {
         if (this.depth === 0 && this.rootClosed()) {
           // A second value after the root closed: a sequence of values, not one document.
@@ -203,6 +219,25 @@ export class JsonElementScanner {
       envelopeChars: this.envelopeChars,
       secondValueLine: this.secondValueLine,
     };
+  }
+
+  /**
+   * An element from `i` to the end of its line, when the callee takes it whole: the offset
+   * just past it (its trailing comma and newline are scanned as usual), else 0.
+   */
+  private wholeLine(s: string, i: number): number {
+    const take = this.opts.onLine;
+    if (!take) return 0;
+    const nl = s.indexOf("\n", i);
+    if (nl < 0) return 0;
+    let e = nl;
+    while (e > i && isSpace(s.charCodeAt(e - 1))) e--;
+    if (s.charCodeAt(e - 1) === COMMA) e--;
+    while (e > i && isSpace(s.charCodeAt(e - 1))) e--;
+    if (s.charCodeAt(e - 1) !== RBRACE || e - i > this.maxElement) return 0;
+    if (take(s.slice(i, e), this.line)) return e;
+    this.lineMisses++;
+    return 0;
   }
 
   private rootClosed(): boolean {

@@ -64,6 +64,7 @@ const TIME_KEYS = ['"ts"', '"dur"', '"tdur"'];
  * big trace's read.
  */
 function hasLongFractionalTime(text: string): boolean {
+  if (text.indexOf(".") < 0) return false;
   for (const key of TIME_KEYS) {
     for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + key.length)) {
       let i = at + key.length;
