@@ -58,7 +58,7 @@ export interface DriverResult {
 }
 
 const PROGRESS_MS = 50;
-const PICTURE_MS = 400;
+const PICTURE_MS = 1000;
 
 export class CancelledError extends Error {
   constructor() {
