@@ -302,19 +302,25 @@ function mergeDone(
       pieces.set(lane.info.id, entry);
     });
   }
+  const notes = sorted.flatMap((d) => d.result.notes);
+  // The last merge lets go of the units' results as it goes: each lane's pieces can be
+  // collected once it is merged, so the whole import is not held twice at its peak.
+  if (final) for (const d of done) d.result = { ...d.result, lanes: [], lods: [] };
   const lanes: LaneData[] = [];
   const lods: LaneLod[] = [];
-  for (const { lanes: parts, lods: partLods, split } of pieces.values()) {
+  for (const [id, { lanes: parts, lods: partLods, split }] of pieces) {
+    if (final) pieces.delete(id);
     if (parts.length === 1) {
       lanes.push(parts[0]);
       lods.push(partLods[0] ?? buildLaneLod(parts[0]));
       continue;
     }
     const lane = split ? joinParts(parts) : mergeLanes(parts);
+    parts.length = 0;
     lanes.push(lane);
     lods.push(buildLaneLod(lane));
   }
-  return { lanes, lods, files, notes: sorted.flatMap((d) => d.result.notes) };
+  return { lanes, lods, files, notes };
 }
 
 function unitOrder(u: Unit): number {

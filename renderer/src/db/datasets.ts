@@ -1,11 +1,14 @@
 import { finalizeModel } from "../../../shared/model/dataset";
 import { buildLaneLod, type LaneLod } from "../../../shared/model/lod";
+import { batchLanes } from "../../../shared/ingest/transfer";
 import { runsExtent } from "../../../shared/model/runs";
 import type { LaneData } from "../../../shared/model/types";
 import type { IngestOutcome } from "../ingest/protocol";
 import type { DatasetRow, LaneRow, RankscopeDb } from "./db";
 import { makePreview } from "./preview";
 import { buildLaneView } from "../view/laneView";
+
+const SAVE_BATCH_ITEMS = 400_000;
 
 export function packStrings(strings: string[]): string[] | string {
   return strings.some((x) => x.includes("\u0000")) ? strings : strings.join("\u0000");
@@ -109,18 +112,21 @@ export async function saveDataset(
           preview: makePreview(buildLaneView(l, lodFor(l))),
         })),
       );
-      await db.blocks.bulkAdd(
-        lanes.map((l) => ({
-          datasetId: row.id,
-          laneId: l.info.id,
-          seq: 0,
-          strings: packStrings(l.strings),
-          spans: l.spans,
-          markers: l.markers,
-          counters: l.counters,
-          lod: lodFor(l),
-        })),
-      );
+      // In batches: each add copies its rows for IndexedDB, and the copies of one batch are
+      // let go before the next is made, so saving never holds a second copy of the whole run.
+      for (const batch of batchLanes(lanes, SAVE_BATCH_ITEMS))
+        await db.blocks.bulkAdd(
+          batch.map((l) => ({
+            datasetId: row.id,
+            laneId: l.info.id,
+            seq: 0,
+            strings: packStrings(l.strings),
+            spans: l.spans,
+            markers: l.markers,
+            counters: l.counters,
+            lod: lodFor(l),
+          })),
+        );
     });
   } catch (e) {
     if (isQuotaError(e)) throw new StorageFullError(e);
