@@ -10,7 +10,7 @@ import type { DatasetNote, FileReport, LaneData } from "../model/types";
 import { gzipAware } from "./gzip";
 import { readHead } from "./head";
 import { joinParts, mergeLanes, remapFiles } from "./merge";
-import { earliestOrigin, ingest, type IngestProgress } from "./pipeline";
+import { earliestOrigin, ingest, startProgress, type IngestProgress } from "./pipeline";
 import { memorySource, type FileSource } from "./source";
 import { runUnit, type Emit, type UnitEvent, type UnitResult, type UnitTask } from "./task";
 import { planUnits, type SourceRef, type Unit, type UnitLimits } from "./units";
@@ -83,14 +83,7 @@ export async function driveIngest(
   const units = await planUnits(sources, host.threads, headOf, opts.limits);
   signal?.throwIfAborted();
 
-  const progress: IngestProgress = {
-    filesDone: 0,
-    filesTotal: refs.length,
-    bytesDone: 0,
-    bytesTotal: refs.reduce((n, r) => n + r.size, 0),
-    records: 0,
-    currentPath: null,
-  };
+  const progress = startProgress(refs);
   let lastProgress = 0;
   const emitProgress = (force = false) => {
     const now = Date.now();

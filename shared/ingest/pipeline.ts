@@ -10,6 +10,18 @@ import { baseName, countingSource, dirName, type FileSource } from "./source";
 
 export { readHead } from "./head";
 
+/** Progress at the start of reading these inputs. */
+export function startProgress(inputs: readonly { size: number }[]): IngestProgress {
+  return {
+    filesDone: 0,
+    filesTotal: inputs.length,
+    bytesDone: 0,
+    bytesTotal: inputs.reduce((n, s) => n + s.size, 0),
+    records: 0,
+    currentPath: null,
+  };
+}
+
 export function earliestOrigin(lanes: LaneData[]): number {
   return lanes.length ? Math.min(...lanes.map((l) => l.originSec)) : 0;
 }
@@ -52,14 +64,7 @@ export async function ingest(sources: FileSource[], opts: IngestOptions = {}): P
   const builder = new ModelBuilder();
   const files: FileReport[] = [];
   const notes: DatasetNote[] = [];
-  const progress: IngestProgress = {
-    filesDone: 0,
-    filesTotal: sources.length,
-    bytesDone: 0,
-    bytesTotal: sources.reduce((n, s) => n + s.size, 0),
-    records: 0,
-    currentPath: null,
-  };
+  const progress = startProgress(sources);
   const byName = new Map(sources.map((s) => [s.path, s]));
   const heads = new Map<FileSource, Promise<Head>>();
   const headOf = (s: FileSource) => {
