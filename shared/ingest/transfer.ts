@@ -37,7 +37,8 @@ export function laneBuffers(
 const BATCH_ITEMS = 250_000;
 const BATCH_LANES = 64;
 
-function laneItems(lane: LaneData): number {
+/** Spans, markers and counter samples: what a lane costs to hold, copy or store. */
+export function laneItems(lane: LaneData): number {
   return lane.spans.start.length + lane.markers.t.length + lane.counters.reduce((n, c) => n + c.t.length, 0);
 }
 

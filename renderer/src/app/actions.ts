@@ -101,7 +101,10 @@ async function runImport(
     await refreshLibrary();
     // The lanes are in memory already: show them without reading them back, in the view the
     // user may have chosen while they arrived.
-    setCurrentLanes(saved.lanes, saved.lods, saved.row.originSec);
+    setCurrentLanes(saved.lanes, saved.lods, saved.row.originSec, {
+      datasetId: saved.row.id,
+      index: saved.paged,
+    });
     if (shown && useApp.getState().current?.id === id) rescope(saved.row);
     else showDataset(saved.row);
     markFullyLoaded();
@@ -224,7 +227,10 @@ export async function openDataset(id: string): Promise<void> {
   const loaded = await datasets.loadDataset(db, id);
   if (!loaded) return;
   performance.mark("rankscope:loaded");
-  setCurrentLanes(loaded.lanes, loaded.lods, loaded.row.originSec);
+  setCurrentLanes(loaded.lanes, loaded.lods, loaded.row.originSec, {
+    datasetId: loaded.row.id,
+    index: loaded.paged,
+  });
   if (switching && !head.lanes.every((l) => l.preview)) showDataset(loaded.row);
   else rescope(loaded.row);
   markFullyLoaded();

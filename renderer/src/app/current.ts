@@ -3,6 +3,9 @@ import { nodeLabels, type NodeLabel } from "../../../shared/model/nodeNames";
 import type { LaneData, Run } from "../../../shared/model/types";
 import { buildLaneView, memoryMax, type LaneView } from "../view/laneView";
 import { axisClock, scopeLanes, type AxisClock, type RunScope, type Scoped } from "../view/runs";
+import type { PagedIndex } from "../view/tiles";
+import { dbLoader, TileCache } from "../db/tiles";
+import { db } from "./database";
 
 /**
  * The open dataset's bulk data. Kept outside React and zustand on purpose: typed arrays of
@@ -20,18 +23,29 @@ export interface CurrentData {
   nodes: Map<string, NodeLabel>;
 }
 
+/** Tiles of the open dataset's paged lanes (the timeline redraws when they arrive). */
+export const tileCache = new TileCache();
+
 let all: LaneView[] = [];
 let memMax = 0;
 let nodes = new Map<string, NodeLabel>();
 let current: CurrentData = { lanes: [], memMax: 0, zero: 0, prefix: null, nodes };
 
-/** The dataset's lanes, placed on an axis counting from `axisOriginSec` (the dataset's origin). */
+/**
+ * The dataset's lanes, placed on an axis counting from `axisOriginSec` (the dataset's origin).
+ * With `paging`, the stored dataset's paged lanes read their tiles through `tileCache`.
+ */
 export function setCurrentLanes(
   lanes: LaneData[],
   lods: (LaneLod | undefined)[] = [],
   axisOriginSec = lanes[0]?.originSec ?? 0,
+  paging?: { datasetId: string; index: (PagedIndex | undefined)[] },
 ): CurrentData {
-  const views = lanes.map((l, i) => buildLaneView(l, lods[i], axisOriginSec));
+  tileCache.reset(paging ? dbLoader(db, paging.datasetId) : null);
+  const views = lanes.map((l, i) => {
+    const index = paging?.index[i];
+    return buildLaneView(l, lods[i], axisOriginSec, index ? { index, source: tileCache } : undefined);
+  });
   let max = 0;
   for (const v of views) max = Math.max(max, memoryMax(v));
   return setCurrentViews(views, max);

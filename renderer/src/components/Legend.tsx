@@ -2,6 +2,7 @@ import { useMemo } from "react";
 import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
+import { spanNameIds } from "../view/laneView";
 
 /** The phase families present in the open dataset, with their colours. */
 export function Legend() {
@@ -10,8 +11,7 @@ export function Legend() {
     void version;
     const seen = new Set<PhaseFamily>();
     for (const lane of currentData().lanes) {
-      const names = new Set(lane.data.spans.name);
-      for (const n of names) seen.add(phaseFamily(lane.data.strings[n]));
+      for (const n of spanNameIds(lane)) seen.add(phaseFamily(lane.data.strings[n]));
     }
     return [...seen];
   }, [version]);

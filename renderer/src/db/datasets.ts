@@ -4,9 +4,11 @@ import { batchLanes } from "../../../shared/ingest/transfer";
 import { runsExtent } from "../../../shared/model/runs";
 import type { LaneData } from "../../../shared/model/types";
 import type { IngestOutcome } from "../ingest/protocol";
-import type { DatasetRow, LaneRow, RankscopeDb } from "./db";
+import type { DatasetRow, LaneRow, RankscopeDb, TileRow } from "./db";
 import { makePreview } from "./preview";
 import { buildLaneView } from "../view/laneView";
+import type { PagedIndex } from "../view/tiles";
+import { laneTiles, pageLane, type PagedLane } from "./paging";
 
 const SAVE_BATCH_ITEMS = 400_000;
 
@@ -64,6 +66,8 @@ function count(lanes: LaneData[]) {
 /**
  * Stores an import in one transaction: either the whole dataset is there afterwards or
  * nothing is (a full disk aborts the transaction and earlier datasets stay as they were).
+ * A big lane is stored as time tiles and comes back as what stays in memory of it (see
+ * db/paging.ts), so the caller can let go of its raw columns.
  */
 export async function saveDataset(
   db: RankscopeDb,
@@ -82,6 +86,12 @@ export async function saveDataset(
     lods.set(l, lod);
     return lod;
   };
+  const plans = new Map<LaneData, PagedLane | null>();
+  const planFor = (l: LaneData) => {
+    let plan = plans.get(l);
+    if (plan === undefined) plans.set(l, (plan = pageLane(l, lodFor(l))));
+    return plan;
+  };
   const n = count(lanes);
   const row: DatasetRow = {
     id,
@@ -99,7 +109,7 @@ export async function saveDataset(
     sampleCount: n.samples,
   };
   try {
-    await db.transaction("rw", db.datasets, db.lanes, db.blocks, async () => {
+    await db.transaction("rw", db.datasets, db.lanes, db.blocks, db.tiles, async () => {
       await db.datasets.add(row);
       await db.lanes.bulkAdd(
         lanes.map((l, order) => ({
@@ -110,35 +120,61 @@ export async function saveDataset(
           originSec: l.originSec,
           end: l.end,
           preview: makePreview(buildLaneView(l, lodFor(l))),
+          ...(planFor(l) ? { paged: planFor(l)!.index } : {}),
         })),
       );
       // In batches: each add copies its rows for IndexedDB, and the copies of one batch are
       // let go before the next is made, so saving never holds a second copy of the whole run.
       for (const batch of batchLanes(lanes, SAVE_BATCH_ITEMS))
         await db.blocks.bulkAdd(
-          batch.map((l) => ({
-            datasetId: row.id,
-            laneId: l.info.id,
-            seq: 0,
-            strings: packStrings(l.strings),
-            spans: l.spans,
-            markers: l.markers,
-            counters: l.counters,
-            lod: lodFor(l),
-          })),
+          batch.map((l) => {
+            const kept = planFor(l)?.resident ?? l;
+            return {
+              datasetId: row.id,
+              laneId: l.info.id,
+              seq: 0,
+              strings: packStrings(kept.strings),
+              spans: kept.spans,
+              markers: kept.markers,
+              counters: kept.counters,
+              lod: planFor(l)?.lod ?? lodFor(l),
+            };
+          }),
         );
+      let tiles: TileRow[] = [];
+      let items = 0;
+      for (const l of lanes) {
+        const plan = planFor(l);
+        if (!plan) continue;
+        for (const tile of laneTiles(l, lodFor(l), plan.index)) {
+          tiles.push({ datasetId: row.id, laneId: l.info.id, ...tile });
+          items += Object.values(tile.cols)[0].length;
+          if (items < SAVE_BATCH_ITEMS) continue;
+          await db.tiles.bulkAdd(tiles);
+          tiles = [];
+          items = 0;
+        }
+      }
+      if (tiles.length) await db.tiles.bulkAdd(tiles);
     });
   } catch (e) {
     if (isQuotaError(e)) throw new StorageFullError(e);
     throw e;
   }
-  return { row, lanes, lods: lanes.map(lodFor) };
+  return {
+    row,
+    lanes: lanes.map((l) => planFor(l)?.resident ?? l),
+    lods: lanes.map((l) => planFor(l)?.lod ?? lodFor(l)),
+    paged: lanes.map((l) => planFor(l)?.index),
+  };
 }
 
 export interface LoadedDataset {
   row: DatasetRow;
+  /** A paged lane is what stays in memory of it; its tiles are found through `paged`. */
   lanes: LaneData[];
   lods: LaneLod[];
+  paged: (PagedIndex | undefined)[];
 }
 
 export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDataset | null> {
@@ -151,6 +187,7 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
     laneRows.sort((a, b) => a.order - b.order);
     const lanes: LaneData[] = [];
     const lods: LaneLod[] = [];
+    const paged: (PagedIndex | undefined)[] = [];
     for (const lr of laneRows) {
       const b = byLane.get(lr.laneId);
       if (!b) continue;
@@ -164,8 +201,9 @@ export async function loadDataset(db: RankscopeDb, id: string): Promise<LoadedDa
         counters: b.counters,
       });
       lods.push(b.lod);
+      paged.push(lr.paged);
     }
-    return { row, lanes, lods };
+    return { row, lanes, lods, paged };
   });
 }
 
@@ -196,8 +234,9 @@ export async function renameDataset(db: RankscopeDb, id: string, name: string): 
 }
 
 export async function deleteDataset(db: RankscopeDb, id: string): Promise<void> {
-  await db.transaction("rw", db.datasets, db.lanes, db.blocks, db.annotations, async () => {
+  await db.transaction("rw", [db.datasets, db.lanes, db.blocks, db.tiles, db.annotations], async () => {
     await db.blocks.where("datasetId").equals(id).delete();
+    await db.tiles.where("datasetId").equals(id).delete();
     await db.lanes.where("datasetId").equals(id).delete();
     await db.annotations.where("datasetId").equals(id).delete();
     await db.datasets.delete(id);

@@ -1,6 +1,8 @@
 import Dexie, { type EntityTable, type Table } from "dexie";
 import type { LaneLod } from "../../../shared/model/lod";
 import type { LanePreview } from "./preview";
+import type { StoredTile } from "./paging";
+import type { PagedIndex } from "../view/tiles";
 import type {
   CounterSeries,
   DatasetNote,
@@ -43,6 +45,11 @@ export interface LaneRow {
   end?: number;
   /** Coarse levels and header facts: reopening draws these before reading any block. */
   preview?: LanePreview;
+  /**
+   * A big lane's tiles (see db/paging.ts): its block holds only what stays in memory, the
+   * rest is read tile by tile as the view needs it. Absent: the block holds the whole lane.
+   */
+  paged?: PagedIndex;
 }
 
 /**
@@ -65,6 +72,12 @@ export interface BlockRow {
   lod: LaneLod;
 }
 
+/** One time tile of a paged lane: a stream's items at one level over a stretch of time. */
+export interface TileRow extends StoredTile {
+  datasetId: string;
+  laneId: string;
+}
+
 export interface AnnotationRow {
   id: string;
   datasetId: string;
@@ -83,6 +96,7 @@ export type RankscopeDb = Dexie & {
   lanes: Table<LaneRow, [string, string]>;
   blocks: Table<BlockRow, [string, string, number]>;
   annotations: EntityTable<AnnotationRow, "id">;
+  tiles: Table<TileRow, [string, string, string]>;
 };
 
 export function openDb(name = "rankscope"): RankscopeDb {
@@ -94,5 +108,6 @@ export function openDb(name = "rankscope"): RankscopeDb {
     blocks: "[datasetId+laneId+seq], datasetId",
     annotations: "id, datasetId",
   });
+  db.version(2).stores({ tiles: "[datasetId+laneId+key], datasetId" });
   return db;
 }

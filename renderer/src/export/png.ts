@@ -8,7 +8,7 @@ import { drawAxisTicks } from "../timeline/axisDraw";
 import { drawTimeline } from "../timeline/draw";
 import { buildRows, GROUP_HEIGHT } from "../view/layout";
 import { currentClock, type CurrentData } from "../app/current";
-import type { LaneView } from "../view/laneView";
+import { spanNameIds, type LaneView } from "../view/laneView";
 import { scopeSubject } from "../view/runs";
 import { TimeScale, type View } from "../view/timeScale";
 
@@ -75,8 +75,7 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
 
   // Legend of the phase families present.
   const families = new Set<PhaseFamily>();
-  for (const l of o.lanes)
-    for (const n of new Set(l.data.spans.name)) families.add(phaseFamily(l.data.strings[n]));
+  for (const l of o.lanes) for (const n of spanNameIds(l)) families.add(phaseFamily(l.data.strings[n]));
   let x = 10;
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "middle";

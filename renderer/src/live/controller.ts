@@ -207,7 +207,10 @@ export async function stopLive(): Promise<void> {
   const wasShown = useApp.getState().current?.id === useLive.getState().datasetId;
   const saved = await saveToLibrary();
   if (!saved || !wasShown) return;
-  setCurrentLanes(saved.lanes, saved.lods, saved.row.originSec);
+  setCurrentLanes(saved.lanes, saved.lods, saved.row.originSec, {
+    datasetId: saved.row.id,
+    index: saved.paged,
+  });
   rescope(saved.row);
   await loadAnnotations(saved.row.id);
 }

@@ -3,7 +3,7 @@ import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { spanColor } from "./draw";
 import { frames } from "./frames";
-import { spansAt } from "../view/laneView";
+import { residentSpansAt } from "../view/laneView";
 import { clampView, TimeScale } from "../view/timeScale";
 
 const HEIGHT = 36;
@@ -42,12 +42,12 @@ export function Overview({ left }: { left: number }) {
           const lanes = currentData().lanes;
           const rowH = Math.max(HEIGHT / Math.max(lanes.length, 1), 0.5);
           lanes.forEach((lane, li) => {
-            const spans = spansAt(lane, full.nsPerPx);
+            const spans = residentSpansAt(lane, full.nsPerPx);
             const b = lane.base;
             for (let i = 0; i < spans.start.length; i++) {
               if (spans.depth[i]) continue;
               const x0 = full.toX(spans.start[i] + b);
-              ctx.fillStyle = spanColor(lane.data.strings[spans.name[i]]);
+              ctx.fillStyle = spanColor(spans.strings[spans.name[i]]);
               ctx.fillRect(
                 x0,
                 li * rowH,

@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { create } from "zustand";
 import { useShallow } from "zustand/react/shallow";
-import { currentClock, currentData, type CurrentData } from "../app/current";
+import { currentClock, currentData, tileCache, type CurrentData } from "../app/current";
 import { recordPaint } from "../app/perf";
 import { useApp, type AppState } from "../app/store";
 import { axisContext } from "../view/axis";
@@ -106,6 +106,11 @@ export function Timeline() {
       ),
     [],
   );
+  // Tiles of paged lanes arrive after the frame that asked for them: draw again then.
+  useEffect(() => {
+    const off = tileCache.onArrive(() => frames.schedule());
+    return () => void off();
+  }, []);
   useLayoutEffect(() => {
     laid.current = { rows, allRows: layout.rows, scrollTop, size, data };
     frames.schedule();

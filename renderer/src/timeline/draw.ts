@@ -124,10 +124,16 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
   }
 }
 
+/** What a lane asks its paged tiles for: the view and half a view each side, so a pan finds them there. */
+function withMargin(view: { start: number; end: number }): { start: number; end: number } {
+  const m = (view.end - view.start) / 2;
+  return { start: view.start - m, end: view.end + m };
+}
+
 function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
-  const { strings } = lane.data;
   const { scale } = f;
-  const spans = spansAt(lane, scale.nsPerPx);
+  const spans = spansAt(lane, scale.nsPerPx, withMargin(scale.view));
+  const { strings } = spans;
   const viewEnd = scale.view.end;
   // Spans narrower than a pixel merge into the pixel column they fall in.
   const lastCol = [-1, -1];
@@ -356,11 +362,12 @@ function indexes(n: number): Uint32Array {
 
 function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
   let base: Float64Array | null = null;
+  const range = withMargin(f.scale.view);
   lane.memory.area.forEach((c, i) => {
     base = drawSeries(
       ctx,
       f,
-      samplesAt(lane, c, f.scale.nsPerPx),
+      samplesAt(lane, c, f.scale.nsPerPx, range),
       base,
       y,
       COLORS.memArea[Math.min(i, 1)],
@@ -368,7 +375,15 @@ function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: 
     );
   });
   if (lane.memory.line)
-    drawSeries(ctx, f, samplesAt(lane, lane.memory.line, f.scale.nsPerPx), null, y, null, COLORS.memLine);
+    drawSeries(
+      ctx,
+      f,
+      samplesAt(lane, lane.memory.line, f.scale.nsPerPx, range),
+      null,
+      y,
+      null,
+      COLORS.memLine,
+    );
 }
 
 const MARKER_COLORS: Record<number, string> = {

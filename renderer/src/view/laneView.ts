@@ -1,6 +1,7 @@
 import { buildLaneLod, pickLevel, type LaneLod } from "../../../shared/model/lod";
 import type { CounterSeries, LaneData } from "../../../shared/model/types";
 import { MarkerKind, SpanFlag } from "../../../shared/model/types";
+import { pagedSamples, pagedSpans, type PagedView } from "./paged";
 
 /** What drawing needs of a lane beyond its raw columns, computed once per load. */
 export interface LaneView {
@@ -17,7 +18,14 @@ export interface LaneView {
   /** The phase the lane is still in at the end of the data, if any. */
   open: { name: string; start: number; end: number } | null;
   errorCount: number;
+  /** Of a paged lane: the levels that stay in memory only (the rest are in `paged`). */
   lod: LaneLod;
+  /**
+   * A big lane whose raw items live in time tiles (db/paging.ts). Its `data` then holds only
+   * what stays in memory: depth-0 spans, markers, the strings they use, and for each paged
+   * counter its finest resident level's last values (approximate samples).
+   */
+  paged?: PagedView;
 }
 
 /** Span columns as drawing reads them: raw spans or one level of detail. */
@@ -28,20 +36,61 @@ export interface SpanArrays {
   name: Uint32Array;
   depth: Uint8Array;
   flags: Uint8Array;
+  /** The table `name` (and `args`, when present) index: a tile's own, or the lane's. */
+  strings: string[];
+  /** Raw spans only. */
+  args?: Uint32Array;
+  file?: Uint32Array;
+  line?: Uint32Array;
+  /** The level drawn (log2 of its bucket), or RAW (-1) for raw spans. */
+  k: number;
 }
 
-/** The spans to draw at `nsPerPx`: a merged level when raw spans would be sub-pixel. */
-export function spansAt(view: LaneView, nsPerPx: number): SpanArrays {
-  return pickLevel(view.lod.spans, nsPerPx) ?? { ...view.data.spans, maxEnd: view.maxEnd };
+export interface Samples {
+  t: Float64Array;
+  v: Float64Array;
+}
+
+const WHOLE = { start: -Infinity, end: Infinity };
+
+/**
+ * The spans to draw at `nsPerPx` over `range` (lane offsets): a merged level when raw spans
+ * would be sub-pixel. A paged lane answers from the tiles of the range when they are in
+ * memory, else from a coarser level (never nothing), and asks for the tiles it lacked.
+ */
+export function spansAt(view: LaneView, nsPerPx: number, range = WHOLE): SpanArrays {
+  if (view.paged?.index.spans) return pagedSpans(view, nsPerPx, range);
+  const level = pickLevel(view.lod.spans, nsPerPx);
+  return level
+    ? { ...level, strings: view.data.strings }
+    : { ...view.data.spans, maxEnd: view.maxEnd, strings: view.data.strings, k: -1 };
+}
+
+/** Spans at `nsPerPx` from what is in memory alone (the overview: drawn once, never waits). */
+export function residentSpansAt(view: LaneView, nsPerPx: number): SpanArrays {
+  const level = pickLevel(view.lod.spans, nsPerPx) ?? (view.paged?.index.spans ? view.lod.spans[0] : null);
+  return level
+    ? { ...level, strings: view.data.strings }
+    : { ...view.data.spans, maxEnd: view.maxEnd, strings: view.data.strings, k: -1 };
+}
+
+/** Every distinct span name of the lane (ids into its strings), paged spans included. */
+export function spanNameIds(view: LaneView): Iterable<number> {
+  return view.paged?.index.spans ? view.paged.index.spanNames : new Set(view.data.spans.name);
+}
+
+/** Raw items of the whole lane, paged ones included. */
+export function laneCounts(view: LaneView): { spans: number; markers: number; samples: number } {
+  if (view.paged) return view.paged.index.counts;
+  let samples = 0;
+  for (const c of view.data.counters) samples += c.t.length;
+  return { spans: view.data.spans.start.length, markers: view.data.markers.t.length, samples };
 }
 
 /** A counter's samples to draw at `nsPerPx`: bucket maxima when samples would be sub-pixel. */
-export function samplesAt(
-  view: LaneView,
-  series: CounterSeries,
-  nsPerPx: number,
-): { t: Float64Array; v: Float64Array } {
+export function samplesAt(view: LaneView, series: CounterSeries, nsPerPx: number, range = WHOLE): Samples {
   const i = view.data.counters.indexOf(series);
+  if (i >= 0 && view.paged?.index.counters[i]) return pagedSamples(view, i, nsPerPx, range);
   const level = i >= 0 ? pickLevel(view.lod.counters[i] ?? [], nsPerPx) : null;
   return level ? { t: level.t, v: level.max } : series;
 }
@@ -63,6 +112,7 @@ export function buildLaneView(
   data: LaneData,
   lod: LaneLod = buildLaneLod(data),
   axisOriginSec = data.originSec,
+  paged?: PagedView,
 ): LaneView {
   const n = data.spans.start.length;
   const maxEnd = new Float64Array(n);
@@ -94,7 +144,7 @@ export function buildLaneView(
   for (const k of data.markers.kind)
     if (k >= 2 && k !== MarkerKind.Peak && k !== MarkerKind.Gap) errorCount++;
   const base = (data.originSec - axisOriginSec) * 1e9;
-  return { data, base, maxEnd, memory: { area, line }, open, errorCount, lod };
+  return { data, base, maxEnd, memory: { area, line }, open, errorCount, lod, ...(paged ? { paged } : {}) };
 }
 
 /** Phases a runner may sit in forever without anything being wrong: not a hang. */
@@ -126,17 +176,23 @@ export function lowerBound(arr: Float64Array, t: number): number {
   return lo;
 }
 
+/** A series' values for its ceiling: a paged one's finest resident bucket maxima. */
+function ceilingValues(view: LaneView, c: CounterSeries): Float64Array {
+  const i = view.data.counters.indexOf(c);
+  return (view.paged?.index.counters[i] && view.lod.counters[i]?.[0]?.max) || c.v;
+}
+
 /** Largest value a lane's memory drawing reaches (stacked area or line). */
 export function memoryMax(view: LaneView): number {
   let max = 0;
   if (view.memory.area.length) {
-    const [first, ...rest] = view.memory.area;
-    for (let i = 0; i < first.v.length; i++) {
-      let v = first.v[i];
-      for (const r of rest) v += r.v[Math.min(i, r.v.length - 1)] ?? 0;
+    const [first, ...rest] = view.memory.area.map((c) => ceilingValues(view, c));
+    for (let i = 0; i < first.length; i++) {
+      let v = first[i];
+      for (const r of rest) v += r[Math.min(i, r.length - 1)] ?? 0;
       if (v > max) max = v;
     }
   }
-  if (view.memory.line) for (const v of view.memory.line.v) if (v > max) max = v;
+  if (view.memory.line) for (const v of ceilingValues(view, view.memory.line)) if (v > max) max = v;
   return max;
 }
