@@ -2,7 +2,9 @@ import { pictureOfCurrent, toPng } from "./export/png";
 import { useApp } from "./app/store";
 import { axisTicks } from "./view/axis";
 import { TimeScale } from "./view/timeScale";
-import { currentClock, currentData } from "./app/current";
+import { currentClock, currentData, tileCache } from "./app/current";
+import { paging } from "./db/paging";
+import { laneCounts, laneShift, spansAt } from "./view/laneView";
 import type { View } from "./view/timeScale";
 import { firstPaintAt, fullAt, importMarks, markImportStart, paintTimes } from "./app/perf";
 import { useLive } from "./live/store";
@@ -43,6 +45,21 @@ export interface TestHooks {
   /** The latest import's marks (performance.now() ms): see `importMarks` in app/perf. */
   importMarks(): typeof importMarks;
   setView(v: View): void;
+  /** Shown lanes that are paged (their raw items in tiles), and what the tile cache holds. */
+  paging(): { pagedLanes: string[]; tiles: number; heldBytes: number; reads: number };
+  /**
+   * The spans a shown lane draws in the current view now: the level (-1: raw spans), how
+   * many reach into the view, and the names of those.
+   */
+  drawnSpans(laneId: string): {
+    k: number;
+    count: number;
+    names: string[];
+    /** The first 50 of them, on the axis. */
+    spans: { name: string; depth: number; start: number; end: number }[];
+  } | null;
+  /** A shown lane's phases (depth-0 spans, in memory for every lane), on the axis. */
+  phases(laneId: string): { name: string; start: number; end: number }[];
   /** Applies each view in its own animation frame and returns the paint time of each (ms). */
   runViews(views: View[]): Promise<number[]>;
   /** The time axis's tick labels as drawn now (the axis is a canvas). */
@@ -52,14 +69,24 @@ export interface TestHooks {
 }
 
 export function installTestHooks(): void {
+  // `?pageItems=N`: lanes and streams of more than N items are paged, in tiles of 4N, so
+  // that tests page a small dataset as the app pages a big one.
+  const pageItems = Number(new URLSearchParams(location.search).get("pageItems"));
+  if (pageItems > 0)
+    Object.assign(paging, {
+      laneItems: pageItems,
+      residentItems: pageItems,
+      spanTileItems: pageItems * 4,
+      sampleTileItems: pageItems * 4,
+    });
   const hooks: TestHooks = {
     exportPng: async () => "",
     state() {
       const s = useApp.getState();
       let items = 0;
       for (const l of currentData().lanes) {
-        items += l.data.spans.start.length + l.data.markers.t.length;
-        for (const c of l.data.counters) items += c.t.length;
+        const n = laneCounts(l);
+        items += n.spans + n.markers + n.samples;
       }
       return {
         datasetId: s.current?.id ?? null,
@@ -99,6 +126,54 @@ export function installTestHooks(): void {
       );
     },
     fullyLoadedAt: () => fullAt,
+    paging: () => ({
+      pagedLanes: currentData()
+        .lanes.filter((l) => l.paged)
+        .map((l) => l.data.info.id),
+      tiles: tileCache.size,
+      heldBytes: tileCache.heldBytes,
+      reads: tileCache.reads,
+    }),
+    drawnSpans(laneId) {
+      const s = useApp.getState();
+      const lane = currentData().lanes.find((l) => l.data.info.id === laneId);
+      const canvas = document.querySelector("[data-testid=lanes-canvas]") as HTMLCanvasElement | null;
+      if (!lane || !canvas) return null;
+      const shift = laneShift(lane, s.shifts);
+      const view = { start: s.view.start - shift, end: s.view.end - shift };
+      const scale = new TimeScale(view, canvas.clientWidth);
+      const spans = spansAt(lane, scale.nsPerPx, view);
+      const names: string[] = [];
+      const shown: { name: string; depth: number; start: number; end: number }[] = [];
+      for (let i = 0; i < spans.start.length; i++) {
+        if (spans.start[i] > view.end || spans.end[i] < view.start) continue;
+        const name = spans.strings[spans.name[i]];
+        names.push(name);
+        if (shown.length < 50)
+          shown.push({
+            name,
+            depth: spans.depth[i],
+            start: spans.start[i] + shift,
+            end: spans.end[i] + shift,
+          });
+      }
+      return { k: spans.k, count: names.length, names: [...new Set(names)], spans: shown };
+    },
+    phases(laneId) {
+      const lane = currentData().lanes.find((l) => l.data.info.id === laneId);
+      if (!lane) return [];
+      const shift = laneShift(lane, useApp.getState().shifts);
+      const { spans, strings } = lane.data;
+      const out: { name: string; start: number; end: number }[] = [];
+      for (let i = 0; i < spans.start.length; i++)
+        if (spans.depth[i] === 0)
+          out.push({
+            name: strings[spans.name[i]],
+            start: spans.start[i] + shift,
+            end: spans.end[i] + shift,
+          });
+      return out;
+    },
     importMarks: () => ({ ...importMarks }),
     setView: (v) => useApp.getState().setView(v),
     async runViews(views) {

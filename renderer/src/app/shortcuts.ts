@@ -28,14 +28,17 @@ export function useShortcuts(): void {
           .lanes.filter((l) => all || l.data.info.id === s.selectedLane)
           .map((view) => ({ view, shift: laneShift(view, s.shifts) }));
         const from = s.pinned ?? s.cursor ?? s.view.start;
-        const t = stepEvent(lanes, from, e.key === "]" || e.key === "}" ? 1 : -1);
-        if (t === null) return;
-        s.pin(t);
-        if (t < s.view.start || t > s.view.end) {
-          const w = s.view.end - s.view.start;
-          s.setView(clampView({ start: t - w / 2, end: t + w / 2 }, s.bounds));
-        }
         e.preventDefault();
+        // A paged lane's events may have to be read from its tiles first.
+        void stepEvent(lanes, from, e.key === "]" || e.key === "}" ? 1 : -1).then((t) => {
+          if (t === null) return;
+          const now = useApp.getState();
+          now.pin(t);
+          if (t < now.view.start || t > now.view.end) {
+            const w = now.view.end - now.view.start;
+            now.setView(clampView({ start: t - w / 2, end: t + w / 2 }, now.bounds));
+          }
+        });
       } else if (e.key.toLowerCase() === "n" && s.current) {
         s.setInspector("notes");
         e.preventDefault();

@@ -4,6 +4,7 @@ import type { FileReport } from "../../../shared/model/types";
 import type { AnnotationRow, DatasetRow } from "../db/db";
 import type { RunScope } from "../view/runs";
 import type { View } from "../view/timeScale";
+import type { SpanRecord } from "../view/queries";
 
 export type IngestStatus = "idle" | "running" | "saving" | "done" | "error" | "cancelled";
 
@@ -29,11 +30,17 @@ interface IngestSlice {
   setIngest(patch: Partial<IngestState>): void;
 }
 
-/** What the user clicked: a span or marker of a lane, by index into the lane's columns. */
+/**
+ * What the user clicked: a span or marker of a lane, by index into the lane's columns. Of a
+ * paged lane (whose spans come and go with tiles) a span is kept by its fields instead, and a
+ * memory sample by its instant.
+ */
 export interface Selection {
   laneId: string;
   kind: "span" | "marker" | "counter";
   index: number;
+  span?: SpanRecord;
+  t?: number;
 }
 
 interface ViewSlice {

@@ -4,7 +4,8 @@ import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { formatInstant } from "../view/axis";
-import { bytes, counterAt, parseArgs } from "../view/queries";
+import type { LaneView } from "../view/laneView";
+import { bytes, counterValueAt, parseArgs, type SpanRecord } from "../view/queries";
 
 const FLAG_TEXT: [number, string][] = [
   [SpanFlag.Open, "still open at the end of the data"],
@@ -24,23 +25,24 @@ export function Details() {
   const lane = currentData().lanes.find((l) => l.data.info.id === selection.laneId);
   if (!lane) return null;
   if (selection.kind === "counter")
-    return <CounterDetails lane={lane} index={selection.index} originSec={lane.data.originSec} />;
-  const { spans, markers, strings } = lane.data;
+    return <CounterDetails lane={lane} index={selection.index} at={selection.t} />;
   const isSpan = selection.kind === "span";
-  const i = selection.index;
-  const name = strings[isSpan ? spans.name[i] : markers.name[i]];
-  const start = isSpan ? spans.start[i] : markers.t[i];
-  const args = parseArgs(strings[isSpan ? spans.args[i] : markers.args[i]]);
-  const file = current.files[isSpan ? spans.file[i] : markers.file[i]];
-  const line = isSpan ? spans.line[i] : markers.line[i];
-  const memory = lane.data.counters.map((c) => [c.name, counterAt(c, start)] as const);
+  const item: (SpanRecord & { kind?: number }) | null = isSpan
+    ? (selection.span ?? spanRecord(lane, selection.index))
+    : markerRecord(lane, selection.index);
+  if (!item) return null;
+  const { name, start } = item;
+  const args = parseArgs(item.args);
+  const file = current.files[item.file];
+  const line = item.line;
+  const memory = lane.data.counters.map((c) => [c.name, memoryText(lane, c, start, bytes)] as const);
   const taskId = typeof args.taskId === "string" ? args.taskId : null;
   return (
     <div className="details" data-testid="details">
       <h3>{name}</h3>
       <dl>
         <dt>{isSpan ? "span" : "marker"}</dt>
-        <dd>{isSpan ? `depth ${spans.depth[i]}` : markerKindName[markers.kind[i] as MarkerKindValue]}</dd>
+        <dd>{isSpan ? `depth ${item.depth}` : markerKindName[item.kind! as MarkerKindValue]}</dd>
         <dt>lane</dt>
         <dd>{lane.data.info.label}</dd>
         <dt>{isSpan ? "start" : "at"}</dt>
@@ -48,13 +50,12 @@ export function Details() {
         {isSpan && (
           <>
             <dt>end</dt>
-            <dd>{formatInstant(lane.data.originSec, spans.end[i])}</dd>
+            <dd>{formatInstant(lane.data.originSec, item.end)}</dd>
             <dt>duration</dt>
-            <dd>{formatDuration(spans.end[i] - spans.start[i])}</dd>
+            <dd>{formatDuration(item.end - item.start)}</dd>
           </>
         )}
-        {isSpan &&
-          FLAG_TEXT.filter(([f]) => spans.flags[i] & f).map(([, text]) => <dd key={text}>{text}</dd>)}
+        {isSpan && FLAG_TEXT.filter(([f]) => item.flags & f).map(([, text]) => <dd key={text}>{text}</dd>)}
         {Object.entries(args).map(([k, v]) => (
           <FragmentRow key={k} k={k} v={v} />
         ))}
@@ -64,7 +65,7 @@ export function Details() {
           {line ? `:${line}` : ""}
         </dd>
         {memory.map(([n, v]) => (
-          <FragmentRow key={n} k={n} v={bytes(v)} />
+          <FragmentRow key={n} k={n} v={v} />
         ))}
       </dl>
       {taskId && (
@@ -89,19 +90,61 @@ function FragmentRow({ k, v }: { k: string; v: unknown }) {
   );
 }
 
-/** A point of the memory curve: every counter of the lane at that sample's instant. */
-function CounterDetails({
-  lane,
-  index,
-  originSec,
-}: {
-  lane: ReturnType<typeof currentData>["lanes"][number];
-  index: number;
-  originSec: number;
-}) {
+/** A clicked span of a lane's own columns, by its fields (as a paged lane's selection holds them). */
+function spanRecord(lane: LaneView, i: number): SpanRecord | null {
+  const { spans, strings } = lane.data;
+  if (i < 0 || i >= spans.start.length) return null;
+  return {
+    start: spans.start[i],
+    end: spans.end[i],
+    depth: spans.depth[i],
+    flags: spans.flags[i],
+    name: strings[spans.name[i]],
+    args: strings[spans.args[i]],
+    file: spans.file[i],
+    line: spans.line[i],
+  };
+}
+
+function markerRecord(lane: LaneView, i: number): (SpanRecord & { kind: number }) | null {
+  const { markers, strings } = lane.data;
+  if (i < 0 || i >= markers.t.length) return null;
+  const t = markers.t[i];
+  return {
+    start: t,
+    end: t,
+    depth: 0,
+    flags: 0,
+    kind: markers.kind[i],
+    name: strings[markers.name[i]],
+    args: strings[markers.args[i]],
+    file: markers.file[i],
+    line: markers.line[i],
+  };
+}
+
+/** A counter's value at t as text; "≈" when a paged lane's tile is not in memory (a level's value). */
+function memoryText(
+  lane: LaneView,
+  c: LaneView["data"]["counters"][number],
+  t: number,
+  format: (n: number | null) => string,
+): string {
+  const { value, exact } = counterValueAt(lane, c, t);
+  return `${exact || value === null ? "" : "≈ "}${format(value)}`;
+}
+
+const isBytes = (name: string) => /bytes|mlx|allocator|device|memory/.test(name);
+
+/**
+ * A point of the memory curve: every counter of the lane at that sample's instant (of a
+ * paged lane, at the instant clicked).
+ */
+function CounterDetails({ lane, index, at }: { lane: LaneView; index: number; at?: number }) {
   const first = lane.memory.area[0] ?? lane.data.counters[0];
-  if (!first || index >= first.t.length) return null;
-  const t = first.t[index];
+  if (!first) return null;
+  if (at === undefined && index >= first.t.length) return null;
+  const t = at ?? first.t[index];
   return (
     <div className="details" data-testid="details">
       <h3>memory sample</h3>
@@ -109,16 +152,12 @@ function CounterDetails({
         <dt>lane</dt>
         <dd>{lane.data.info.label}</dd>
         <dt>at</dt>
-        <dd>{formatInstant(originSec, t)}</dd>
+        <dd>{formatInstant(lane.data.originSec, t)}</dd>
         {lane.data.counters.map((c) => (
           <FragmentRow
             key={c.name}
             k={c.name}
-            v={
-              /bytes|mlx|allocator|device|memory/.test(c.name)
-                ? bytes(counterAt(c, t))
-                : String(counterAt(c, t) ?? "–")
-            }
+            v={memoryText(lane, c, t, isBytes(c.name) ? bytes : (n) => String(n ?? "–"))}
           />
         ))}
       </dl>

@@ -5,7 +5,7 @@ import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { formatInstant } from "../view/axis";
 import { laneShift } from "../view/laneView";
-import { bytes, counterAt, parseArgs, phaseAt } from "../view/queries";
+import { bytes, counterValueAt, parseArgs, phaseAt } from "../view/queries";
 
 /** For every rank at the cursor (or pinned) instant: phase, time in it, task, command, memory. */
 export function Readout() {
@@ -29,8 +29,11 @@ export function Readout() {
       const i = phaseAt(lane, local);
       const { spans, strings } = lane.data;
       const args = i >= 0 ? parseArgs(strings[spans.args[i]]) : {};
-      const mem = lane.memory.area.map((c) => [c.name, counterAt(c, local)] as const);
-      if (lane.memory.line) mem.push([lane.memory.line.name, counterAt(lane.memory.line, local)]);
+      // A paged lane's value is its finest level's when its tile is not in memory: marked "≈".
+      const mem = [...lane.memory.area, ...(lane.memory.line ? [lane.memory.line] : [])].map((c) => {
+        const { value, exact } = counterValueAt(lane, c, local);
+        return `${c.name.replace(/^mlx\./, "")} ${exact || value === null ? "" : "≈"}${bytes(value)}`;
+      });
       return {
         id: lane.data.info.id,
         who: `${(node && nodes.get(node)?.text) || label}${rank != null ? ` r${rank}` : ""}`,
@@ -71,7 +74,7 @@ export function Readout() {
                 {r.task}
                 {r.command ? ` / ${r.command}` : ""}
               </td>
-              <td>{r.mem.map(([n, v]) => `${n.replace(/^mlx\./, "")} ${bytes(v)}`).join(" · ")}</td>
+              <td>{r.mem.join(" · ")}</td>
             </tr>
           ))}
         </tbody>

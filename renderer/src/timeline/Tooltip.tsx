@@ -3,12 +3,17 @@ import { formatDuration } from "../../../shared/model/time";
 import { markerKindName, SpanFlag, type MarkerKindValue } from "../../../shared/model/types";
 import { BAND_HEIGHT, BAND_TOP, MEM_TOP, SUB_HEIGHT, SUB_TOP, type Row } from "../view/layout";
 import { firstSpanReaching, laneShift, lowerBound, type LaneView } from "../view/laneView";
+import { rawSpansInMemory } from "../view/paged";
+import type { SpanRecord } from "../view/queries";
 import type { TimeScale } from "../view/timeScale";
 
 export interface Hit {
   laneId: string;
-  /** The span or marker under the pointer, if any. */
-  item: { kind: "span" | "marker" | "counter"; index: number } | null;
+  /**
+   * The span or marker under the pointer, if any. A paged lane's span is given by its fields
+   * (`span`, index -1) and its memory sample by its instant (`t`): their arrays come and go.
+   */
+  item: { kind: "span" | "marker" | "counter"; index: number; span?: SpanRecord; t?: number } | null;
   /** The data time under the pointer on this lane (its shift removed). */
   t: number;
   x: number;
@@ -32,7 +37,10 @@ export function hitTest(
   const local = yAbs - row.y;
   const t = scale.toT(x) - laneShift(lane, shifts);
   const tol = 4 * scale.nsPerPx;
-  const { markers, spans, strings } = lane.data;
+  const { markers, strings } = lane.data;
+  // A paged lane: its raw spans at t when their tiles are in memory, else its phases.
+  const paged = lane.paged?.index.spans ? rawSpansInMemory(lane, { start: t, end: t }) : null;
+  const spans = paged ?? { ...lane.data.spans, maxEnd: lane.maxEnd, strings };
   const base = { laneId: lane.data.info.id, x, y: yAbs, t };
   let best = -1;
   for (let i = lowerBound(markers.t, t - tol); i < markers.t.length && markers.t[i] <= t + tol; i++) {
@@ -56,11 +64,8 @@ export function hitTest(
         ? 0
         : -1;
   if (depth >= 0) {
-    for (
-      let i = firstSpanReaching({ maxEnd: lane.maxEnd }, t);
-      i < spans.start.length && spans.start[i] <= t;
-      i++
-    ) {
+    const names = spans.strings;
+    for (let i = firstSpanReaching(spans, t); i < spans.start.length && spans.start[i] <= t; i++) {
       if (spans.end[i] < t || (spans.depth[i] ? 1 : 0) !== depth) continue;
       const flags = spans.flags[i];
       const notes = [
@@ -69,21 +74,29 @@ export function hitTest(
         flags & SpanFlag.Inferred ? "inferred from a phase change" : "",
         flags & SpanFlag.Error ? "ended in error" : "",
       ].filter(Boolean);
+      const span: SpanRecord = {
+        start: spans.start[i],
+        end: spans.end[i],
+        depth: spans.depth[i],
+        flags,
+        name: names[spans.name[i]],
+        args: names[spans.args![i]],
+        file: spans.file![i],
+        line: spans.line![i],
+      };
       return {
         ...base,
-        item: { kind: "span", index: i },
-        title: strings[spans.name[i]],
-        lines: [
-          formatDuration(spans.end[i] - spans.start[i]),
-          ...notes,
-          ...argsLines(strings[spans.args[i]]),
-        ],
+        item: lane.paged?.index.spans ? { kind: "span", index: -1, span } : { kind: "span", index: i },
+        title: span.name,
+        lines: [formatDuration(span.end - span.start), ...notes, ...argsLines(span.args)],
       };
     }
   }
   // The memory curve: the counter samples at this instant (index: the sample of the first series).
   if (local >= MEM_TOP && lane.data.counters.length) {
     const c = lane.memory.area[0] ?? lane.data.counters[0];
+    if (lane.paged?.index.counters[lane.data.counters.indexOf(c)])
+      return { ...base, item: { kind: "counter", index: -1, t }, title: "", lines: [] };
     const i = lowerBound(c.t, t + 1e-9) - 1;
     if (i >= 0) return { ...base, item: { kind: "counter", index: i }, title: "", lines: [] };
   }

@@ -15,7 +15,12 @@ export interface AnnotationMark {
 
 /** What is drawn over the data: the selection, a highlighted task, annotations. */
 export interface Overlays {
-  selection: { laneId: string; kind: "span" | "marker" | "counter"; index: number } | null;
+  selection: {
+    laneId: string;
+    kind: "span" | "marker" | "counter";
+    index: number;
+    span?: { start: number; end: number; depth: number };
+  } | null;
   /** `"taskId":"…"` as it appears in args text, or null. */
   taskNeedle: string | null;
   annotations: AnnotationMark[];
@@ -50,14 +55,19 @@ export function drawLaneOverlays(
   if (sel && sel.laneId === id) {
     ctx.strokeStyle = "#ffd666";
     ctx.lineWidth = 2;
-    if (sel.kind === "span" && sel.index < spans.start.length) {
-      const x0 = scale.toX(spans.start[sel.index]);
-      const top = spans.depth[sel.index] ? y + BAND_TOP + BAND_HEIGHT : y + BAND_TOP - 2;
+    const span =
+      sel.span ??
+      (sel.kind === "span" && sel.index < spans.start.length
+        ? { start: spans.start[sel.index], end: spans.end[sel.index], depth: spans.depth[sel.index] }
+        : null);
+    if (sel.kind === "span" && span) {
+      const x0 = scale.toX(span.start);
+      const top = span.depth ? y + BAND_TOP + BAND_HEIGHT : y + BAND_TOP - 2;
       ctx.strokeRect(
         x0 - 1,
         top,
-        Math.max(scale.toX(spans.end[sel.index]) - x0 + 2, 3),
-        spans.depth[sel.index] ? 7 : BAND_HEIGHT + 4,
+        Math.max(scale.toX(span.end) - x0 + 2, 3),
+        span.depth ? 7 : BAND_HEIGHT + 4,
       );
     } else if (sel.kind === "counter") {
       // Counter selections are shown in the inspector; the pinned cursor marks the instant.

@@ -144,15 +144,54 @@ function lastAtOrBefore(ts: Float64Array, vs: Float64Array, t: number): number |
   return lo > 0 ? vs[lo - 1] : null;
 }
 
-/** The raw span tiles reaching a range, loaded now (clicks, key presses). */
-export async function loadRawSpans(view: LaneView, range: Range): Promise<SpanTile | null> {
-  const level = view.paged?.index.spans?.levels.find((l) => l.k === RAW);
+function rawSpanLevel(view: LaneView): LevelTiles | undefined {
+  return view.paged?.index.spans?.levels.find((l) => l.k === RAW);
+}
+
+/** The raw spans reaching a range from the tiles in memory alone (hover), or null. */
+export function rawSpansInMemory(view: LaneView, range: Range): SpanTile | null {
+  const level = rawSpanLevel(view);
   if (!level) return null;
   const metas = spanTilesFor(level, range);
-  if (!metas.length) return null;
-  const tiles = (await view.paged!.source.load(
-    view.data.info.id,
-    metas.map((m) => tileKey("s", RAW, m.seq)),
-  )) as SpanTile[];
-  return tiles.length === metas.length ? joinSpanTiles(tiles) : null;
+  if (!metas.length)
+    return { ...NO_SPANS, args: new Uint32Array(0), file: new Uint32Array(0), line: new Uint32Array(0) };
+  return tilesOf<SpanTile>(view, "s", RAW, metas, false, joinSpanTiles);
+}
+
+async function loadRaw(view: LaneView, metas: TileMeta[]): Promise<SpanTile[]> {
+  const keys = metas.map((m) => tileKey("s", RAW, m.seq));
+  return (await view.paged!.source.load(view.data.info.id, keys)) as SpanTile[];
+}
+
+/**
+ * The times (span starts and ends, markers) that decide the event after (dir 1) or before
+ * (dir -1) t on a paged lane, reading the raw tiles that can hold it: for the next, the
+ * tiles with a span still running at t and the first tile starting after t; for the previous,
+ * the last tile starting before t and any earlier one with a span reaching past its start.
+ */
+export async function pagedEventTimes(view: LaneView, t: number, dir: 1 | -1): Promise<Float64Array> {
+  const level = rawSpanLevel(view)!;
+  const tiles = level.tiles;
+  let metas: TileMeta[];
+  if (dir > 0) {
+    const next = tiles.findIndex((m) => m.t0 > t);
+    metas = tiles.filter((m, i) => (m.t0 <= t && m.t1 > t) || i === next);
+  } else {
+    let last = -1;
+    for (let i = 0; i < tiles.length && tiles[i].t0 < t; i++) last = i;
+    metas = last < 0 ? [] : tiles.filter((m, i) => i === last || (i < last && m.t1 > tiles[last].t0));
+  }
+  const loaded = await loadRaw(view, metas);
+  const { markers } = view.data;
+  let n = markers.t.length;
+  for (const x of loaded) n += x.start.length * 2;
+  const out = new Float64Array(n);
+  let at = 0;
+  for (const x of loaded) {
+    out.set(x.start, at);
+    out.set(x.end, at + x.start.length);
+    at += x.start.length * 2;
+  }
+  out.set(markers.t, at);
+  return out.sort();
 }
