@@ -1,4 +1,4 @@
-import { pictureOfCurrent, toPng } from "./export/png";
+import { pictureOfCurrentLoaded, toPng } from "./export/png";
 import { useApp } from "./app/store";
 import { axisTicks } from "./view/axis";
 import { TimeScale } from "./view/timeScale";
@@ -190,7 +190,7 @@ export function installTestHooks(): void {
   };
   hooks.exportPng = async ({ width, pixelRatio, range }) => {
     const s = useApp.getState();
-    const canvas = pictureOfCurrent(s, currentData(), range ?? s.bounds, width, pixelRatio);
+    const canvas = await pictureOfCurrentLoaded(s, currentData(), range ?? s.bounds, width, pixelRatio);
     const bytes = await toPng(canvas);
     let bin = "";
     for (let i = 0; i < bytes.length; i += 0x8000)

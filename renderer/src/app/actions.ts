@@ -98,6 +98,10 @@ async function runImport(
     useApp.getState().setIngest({ status: "saving" });
     const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`, id);
     performance.mark("rankscope:import-saved");
+    // Let go of the raw lanes: of a big lane only what `saved` kept stays in memory.
+    seen.clear();
+    outcome.lanes = [];
+    outcome.lods = undefined;
     await refreshLibrary();
     // The lanes are in memory already: show them without reading them back, in the view the
     // user may have chosen while they arrived.

@@ -76,6 +76,14 @@ export class TileCache implements TileSource {
     return this.entries.size;
   }
 
+  /** Resolves once no tile that was asked for is still on its way (an export waits for them). */
+  async settled(timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    const idle = () => !this.flushing && !this.reading && !this.queued && !this.wanted.size;
+    do await new Promise((ok) => setTimeout(ok, 10));
+    while (!idle() && Date.now() < until);
+  }
+
   peek(laneId: string, key: string): Tile | undefined {
     return this.entries.get(id({ laneId, key }))?.value as Tile | undefined;
   }

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { host } from "../host";
-import { pictureOfCurrent, toPng } from "./png";
+import { pictureOfCurrentLoaded, toPng } from "./png";
 
 type RangeChoice = "view" | "all" | "notes";
 
@@ -23,7 +23,7 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       const pad = Math.max((hi - lo) * 0.1, (s.view.end - s.view.start) * 0.02);
       r = { start: lo - pad, end: hi + pad };
     }
-    const canvas = pictureOfCurrent(s, currentData(), r, width, ratio);
+    const canvas = await pictureOfCurrentLoaded(s, currentData(), r, width, ratio);
     return { bytes: await toPng(canvas), name: `${s.current!.name.replace(/[^\w.-]+/g, "_")}.png` };
   };
   const run = async (action: "save" | "copy") => {

@@ -7,7 +7,7 @@ import type { AxisClock } from "../view/runs";
 import { drawAxisTicks } from "../timeline/axisDraw";
 import { drawTimeline } from "../timeline/draw";
 import { buildRows, GROUP_HEIGHT } from "../view/layout";
-import { currentClock, type CurrentData } from "../app/current";
+import { currentClock, tileCache, type CurrentData } from "../app/current";
 import { spanNameIds, type LaneView } from "../view/laneView";
 import { scopeSubject } from "../view/runs";
 import { TimeScale, type View } from "../view/timeScale";
@@ -191,4 +191,17 @@ export function pictureOfCurrent(
     width,
     pixelRatio,
   });
+}
+
+/**
+ * The picture once every tile it needs is in memory: a first drawing asks paged lanes for
+ * their tiles of the range, the second draws them (an export is never the coarse stand-in).
+ */
+export async function pictureOfCurrentLoaded(
+  ...args: Parameters<typeof pictureOfCurrent>
+): Promise<HTMLCanvasElement> {
+  const first = pictureOfCurrent(...args);
+  if (!args[1].lanes.some((l) => l.paged)) return first;
+  await tileCache.settled();
+  return pictureOfCurrent(...args);
 }
