@@ -4,8 +4,10 @@
  * `paging.laneItems`; of a paged lane, every stream (its spans, each counter series) longer
  * than a resident level is cut into tiles: its raw items and its finer levels of detail.
  * What stays: identity, the depth-0 spans (phases: Findings, Clocks, Readout, Compare and
- * the run list read them), markers, the coarse levels, and the strings those use.
+ * the run list read them) and collectives at any depth (Findings and Clocks match them across
+ * ranks), markers, the coarse levels, and the strings those use.
  */
+import { isCollective } from "../../../shared/analysis/collectives";
 import type { CounterLevel, LaneLod, SpanLevel } from "../../../shared/model/lod";
 import { laneItems } from "../../../shared/ingest/transfer";
 import type { CounterSeries, LaneData, SpanColumns } from "../../../shared/model/types";
@@ -129,7 +131,16 @@ export function pageLane(lane: LaneData, lod: LaneLod, opts: PagingOptions = pag
   const spanLevels = spansPaged
     ? pagedLevels(lod.spans, (l) => l.start.length, most)
     : { resident: lod.spans, paged: [] };
-  const kept = spansPaged ? pickSpans(lane.spans, (i) => lane.spans.depth[i] === 0) : lane.spans;
+  const collective = new Map<number, boolean>();
+  const analysed = (i: number) => {
+    const n = lane.spans.name[i];
+    let c = collective.get(n);
+    if (c === undefined) collective.set(n, (c = isCollective(lane.strings[n])));
+    return c;
+  };
+  const kept = spansPaged
+    ? pickSpans(lane.spans, (i) => lane.spans.depth[i] === 0 || analysed(i))
+    : lane.spans;
   const spans: SpanColumns = { ...kept, name: remap.all(kept.name), args: remap.all(kept.args) };
   const markers = {
     ...lane.markers,

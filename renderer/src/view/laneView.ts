@@ -22,8 +22,8 @@ export interface LaneView {
   lod: LaneLod;
   /**
    * A big lane whose raw items live in time tiles (db/paging.ts). Its `data` then holds only
-   * what stays in memory: depth-0 spans, markers, the strings they use, and for each paged
-   * counter its finest resident level's last values (approximate samples).
+   * what stays in memory: depth-0 spans and collectives, markers, the strings they use, and
+   * for each paged counter its finest resident level's last values (approximate samples).
    */
   paged?: PagedView;
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ModelBuilder } from "../../../shared/model/builder";
+import { buildLaneLod } from "../../../shared/model/lod";
 import { pageLane, paging, type PagingOptions } from "../../../renderer/src/db/paging";
 import { buildLaneView, samplesAt, spansAt } from "../../../renderer/src/view/laneView";
 import {
@@ -84,6 +86,29 @@ describe("paging a big lane", () => {
     expect(raw.tiles.map((t) => t.n)).toEqual([16_384, 16_384, 33_000 - 2 * 16_384]);
     expect(raw.tiles[0].t0).toBe(0);
     expect(index.counters.map((c) => c?.levels[0].tiles.length)).toEqual([1, 1]);
+  });
+
+  it("keeps collectives at any depth too (Findings and Clocks match them across ranks)", () => {
+    const b = new ModelBuilder();
+    const w = b.lane({ id: "gpu", label: "gpu", source: "trace", group: "g" });
+    for (let i = 0; i < 3000; i++) {
+      w.span({ start: i * 1e6, end: i * 1e6 + 9e5, name: "ProfilerStep#" + i });
+      w.span({ start: i * 1e6 + 1e5, end: i * 1e6 + 2e5, name: "aten::mm", depth: 1 });
+      w.span({
+        start: i * 1e6 + 3e5,
+        end: i * 1e6 + 5e5,
+        name: "nccl:all_reduce",
+        depth: 2,
+        args: { seq: i },
+      });
+    }
+    const l = b.build()[0];
+    const { resident } = pageLane(l, buildLaneLod(l), opts({ laneItems: 1000 }))!;
+    const names = [...resident.spans.name].map((n) => resident.strings[n]);
+    expect(names.filter((n) => n === "nccl:all_reduce")).toHaveLength(3000);
+    expect(names.filter((n) => n.startsWith("ProfilerStep#"))).toHaveLength(3000);
+    expect(names).not.toContain("aten::mm");
+    expect(resident.strings[resident.spans.args[1]]).toBe('{"seq":0}');
   });
 
   it("its tiles hold every raw span and sample, with their own strings", () => {
