@@ -4,7 +4,7 @@ import { registerAppScheme, serveAppScheme } from "./appProtocol";
 import { registerHandlers } from "./handlers";
 import { IngestJobs } from "./ingestJobs";
 import { liveLaunchArgs, LiveTargets } from "./live";
-import { ingestPaths } from "./node/ingestThreads";
+import { ingestPaths } from "./host/ingestThreads";
 import { send, trustSenders } from "./ipc";
 import { menuTemplate } from "./menu";
 import { parseLaunchArgs, PathAllowlist } from "./paths";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { _electron as electron, expect, test } from "@playwright/test";
-import { electronState } from "../../electron/node/desktop";
+import { electronState } from "../../electron/cli/desktop";
 import { generateSkulkDemo } from "../../shared/demo/skulkDemo";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
