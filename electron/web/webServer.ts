@@ -167,7 +167,8 @@ async function sendFile(
     return void res.end();
   }
   try {
-    await pipeline(fh.createReadStream({ start, end }), res);
+    // 1 MiB reads: the default 64 KiB costs a big file thousands of extra writes.
+    await pipeline(fh.createReadStream({ start, end, highWaterMark: 1 << 20 }), res);
   } catch {
     // The file failed mid-read or the page went away: the response cannot be fixed now.
     res.destroy();
