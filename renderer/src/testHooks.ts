@@ -7,6 +7,8 @@ import type { View } from "./view/timeScale";
 import { firstPaintAt, fullAt, importMarks, markImportStart, paintTimes } from "./app/perf";
 import { useLive } from "./live/store";
 import { laneGaps } from "./view/gaps";
+import { KEYMAP } from "./app/keymap";
+import { laneShift } from "./view/laneView";
 
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
@@ -43,6 +45,14 @@ export interface TestHooks {
   /** The latest import's marks (performance.now() ms): see `importMarks` in app/perf. */
   importMarks(): typeof importMarks;
   setView(v: View): void;
+  /** The selected range (axis time), or null. */
+  range(): View | null;
+  /** The open dataset's notes (axis time). */
+  notes(): { start: number; end: number; text: string; laneId: string | null }[];
+  /** Each shown lane's phase still open at the end of its data, on the axis. */
+  openPhases(): { laneId: string; label: string; name: string; start: number; end: number }[];
+  /** The keymap's bindings and their keys, as the help overlay must list them. */
+  keymap(): { id: string; keys: string[] }[];
   /** Applies each view in its own animation frame and returns the paint time of each (ms). */
   runViews(views: View[]): Promise<number[]>;
   /** The time axis's tick labels as drawn now (the axis is a canvas). */
@@ -101,6 +111,28 @@ export function installTestHooks(): void {
     fullyLoadedAt: () => fullAt,
     importMarks: () => ({ ...importMarks }),
     setView: (v) => useApp.getState().setView(v),
+    range: () => useApp.getState().range,
+    notes: () =>
+      useApp
+        .getState()
+        .annotations.map((a) => ({ start: a.start, end: a.end, text: a.text, laneId: a.laneId })),
+    openPhases() {
+      const s = useApp.getState();
+      return currentData().lanes.flatMap((l) => {
+        if (!l.open) return [];
+        const shift = laneShift(l, s.shifts);
+        return [
+          {
+            laneId: l.data.info.id,
+            label: l.data.info.label,
+            name: l.open.name,
+            start: l.open.start + shift,
+            end: l.open.end + shift,
+          },
+        ];
+      });
+    },
+    keymap: () => KEYMAP.map((b) => ({ id: b.id, keys: [...b.keys] })),
     async runViews(views) {
       const out: number[] = [];
       for (const v of views) {
