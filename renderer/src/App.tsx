@@ -56,12 +56,17 @@ export function App() {
       if (e.key === "Escape") cancelImport();
     };
     window.addEventListener("keydown", onKey);
-    const off = host.onMenu("open-folder", () =>
-      (document.querySelector("[data-testid=open-folder]") as HTMLButtonElement | null)?.click(),
-    );
+    const offs = [
+      host.onMenu("open-folder", () =>
+        (document.querySelector("[data-testid=open-folder]") as HTMLButtonElement | null)?.click(),
+      ),
+      host.onMenu("open-paths", ({ paths }) => {
+        if (Array.isArray(paths) && paths.length) void importPaths(paths);
+      }),
+    ];
     return () => {
       window.removeEventListener("keydown", onKey);
-      off();
+      offs.forEach((off) => off());
     };
   }, []);
   return (
