@@ -224,8 +224,8 @@ describe("the desktop app's Open Recent", () => {
   const kept = path.join(tmp, "app", "run-kept");
   const gone = path.join(tmp, "app", "run-gone");
   const picked = path.join(tmp, "app", "run-picked");
-  mkdirSync(kept, { recursive: true });
-  mkdirSync(picked, { recursive: true });
+  const docked = path.join(tmp, "app", "run-docked");
+  for (const dir of [kept, picked, docked]) mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.join(userData, "recent.json"),
     JSON.stringify({ version: 1, entries: [[kept], [gone]] }),
@@ -236,6 +236,8 @@ describe("the desktop app's Open Recent", () => {
     "/usr/bin/electron",
     "/app/dist/electron/main.cjs",
   ]);
+  // macOS hands a folder dropped on the Dock icon to a starting app before it is ready.
+  electron.app.emit("open-file", { preventDefault: vi.fn() }, docked);
   const lastMenu = () =>
     submenu(electron.Menu.setApplicationMenu.mock.lastCall![0] as { template: MenuItemConstructorOptions[] });
   function submenu(menu: { template: MenuItemConstructorOptions[] }) {
@@ -289,6 +291,33 @@ describe("the desktop app's Open Recent", () => {
     await expect(ipcMain.invoke("ingest:start", fromApp(win), ["/etc"])).rejects.toThrow(/not opened/);
     expect(labels()[0]).toBe(picked);
     start.mockRestore();
+  });
+
+  it("macOS's open-file: before the window, a launch path; after, an import in the window", async () => {
+    expect(running.launchPaths).toEqual([docked]);
+    expect(running.allowlist.allows(docked)).toBe(true);
+    const win = (await running.ready) as unknown as FakeBrowserWindow;
+    const preventDefault = vi.fn();
+    electron.app.emit("open-file", { preventDefault }, picked);
+    expect(preventDefault).toHaveBeenCalled();
+    expect(win.webContents.sent.at(-1)).toEqual({ channel: "menu:open-paths", payload: { paths: [picked] } });
+    electron.app.emit("open-file", { preventDefault }, gone);
+    expect(electron.dialog.showMessageBox).toHaveBeenLastCalledWith(
+      win,
+      expect.objectContaining({ message: `${gone} no longer exists.` }),
+    );
+  });
+
+  it("with every window closed (macOS), Open Recent opens a window that imports the entry", async () => {
+    await running.ready;
+    const windows = FakeBrowserWindow.all.splice(0);
+    (lastMenu()[1].click as () => void)();
+    expect(FakeBrowserWindow.all).toHaveLength(1);
+    expect(FakeBrowserWindow.all[0].loadURL).toHaveBeenCalledWith("app://rankscope/index.html?demo");
+    // The new page asks for its launch paths first, and gets the entry (ahead of the demo).
+    expect(await ipcMain.invoke("app:launch-paths", fromApp(FakeBrowserWindow.all[0]))).toEqual([kept]);
+    expect(await ipcMain.invoke("app:wants-demo", fromApp(FakeBrowserWindow.all[0]))).toBe(false);
+    FakeBrowserWindow.all.splice(0, Infinity, ...windows);
   });
 
   it("Clear Recent empties the menu", async () => {
