@@ -108,7 +108,8 @@ export function recentLabel(entry: RecentEntry, home: string, platform: NodeJS.P
     if (platform === "win32" || !home) return full;
     const rel = p.relative(home, full);
     if (!rel) return "~";
-    return rel.startsWith("..") || p.isAbsolute(rel) ? full : `~${p.sep}${rel}`;
+    const outside = rel === ".." || rel.startsWith(`..${p.sep}`) || p.isAbsolute(rel);
+    return outside ? full : `~${p.sep}${rel}`;
   });
   const each = short.map((s) => (s.length > max ? `${s.slice(0, 20)}…${s.slice(s.length - (max - 21))}` : s));
   const label = each.length > 2 ? `${each[0]}, ${each[1]} +${each.length - 2} more` : each.join(", ");

@@ -161,6 +161,8 @@ describe("menu labels", () => {
   it("write the home folder as ~ on macOS and Linux, and the full path on Windows", () => {
     expect(recentLabel(["/home/ana/logs/run-42"], "/home/ana", "linux")).toBe("~/logs/run-42");
     expect(recentLabel(["/home/anabel/run"], "/home/ana", "linux")).toBe("/home/anabel/run");
+    expect(recentLabel(["/home/ana/..runs"], "/home/ana", "linux")).toBe("~/..runs");
+    expect(recentLabel(["/home/ana"], "/home/ana", "linux")).toBe("~");
     expect(recentLabel(["/Users/ana/run"], "/Users/ana", "darwin")).toBe("~/run");
     expect(recentLabel(["C:\\Users\\ana\\run"], "C:\\Users\\ana", "win32")).toBe("C:\\Users\\ana\\run");
   });
