@@ -46,9 +46,9 @@ export function App() {
   useKeymap();
   useEffect(() => {
     void startup();
-    return host.onMenu("open-folder", () =>
-      (document.querySelector("[data-testid=open-folder]") as HTMLButtonElement | null)?.click(),
-    );
+    return host.onMenu("open-paths", ({ paths }) => {
+      if (Array.isArray(paths) && paths.length) void importPaths(paths);
+    });
   }, []);
   return (
     <div className="app">

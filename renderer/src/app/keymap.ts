@@ -1,4 +1,6 @@
 import { useEffect } from "react";
+import { host } from "../host";
+import type { MenuEvent } from "../host/host";
 import { backToLive } from "../live/controller";
 import { useLive } from "../live/store";
 import { laneShift } from "../view/laneView";
@@ -257,13 +259,33 @@ function ownsArrows(e: KeyboardEvent): boolean {
   return !!t && (t.tagName === "SELECT" || t.getAttribute?.("role") === "separator");
 }
 
-/** The app's one keyboard listener: every key goes through KEYMAP. */
+/**
+ * Desktop menu items that do what a binding does. In Electron the menu's accelerators take
+ * Ctrl/Cmd+F, +E and +O before the page sees them, so they arrive here as menu commands.
+ */
+export const MENU_BINDINGS: [MenuEvent, string][] = [
+  ["find", "filter"],
+  ["shortcuts", "help"],
+  ["export-png", "export"],
+  ["open-folder", "open"],
+];
+
+/** The app's one keyboard listener: every key goes through KEYMAP (and the menu's commands). */
 export function useKeymap(): void {
   useEffect(() => {
+    const offMenu = MENU_BINDINGS.map(([event, id]) =>
+      host.onMenu(event, () => {
+        const binding = KEYMAP.find((b) => b.id === id);
+        binding?.run?.(useApp.getState(), binding.keys[0]);
+      }),
+    );
     const down = (e: KeyboardEvent) => {
       const hit = bindingFor(e);
       if (!hit) return;
       const { binding, key } = hit;
+      // The desktop menu owns its accelerators; its command arrives through MENU_BINDINGS.
+      if (host.kind !== "web" && key.startsWith("Mod+") && MENU_BINDINGS.some(([, id]) => id === binding.id))
+        return;
       if (isTyping(e) && !IN_FIELDS.has(binding.id)) return;
       if (binding.id === "escape" && isTyping(e)) {
         (e.target as HTMLElement).blur();
@@ -288,6 +310,7 @@ export function useKeymap(): void {
       window.removeEventListener("keyup", up);
       window.removeEventListener("blur", blur);
       navigation.releaseAll();
+      for (const off of offMenu) off();
     };
   }, []);
 }

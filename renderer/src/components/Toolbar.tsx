@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 import { ExportDialog } from "../export/ExportDialog";
 import { importDemo, importFiles, importPaths } from "../app/actions";
 import { useApp } from "../app/store";
@@ -17,7 +17,6 @@ export function Toolbar() {
   const comparing = useApp((s) => s.scope.kind === "compare");
   const exporting = useApp((s) => s.overlay === "export");
   const setExporting = (on: boolean) => useApp.getState().setOverlay(on ? "export" : null);
-  useEffect(() => host.onMenu("export-png", () => useApp.getState().setOverlay("export")), []);
   const openFolder = async () => {
     if (host.openFolderDialog) {
       const paths = await host.openFolderDialog();

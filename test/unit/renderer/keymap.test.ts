@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { KEYMAP, keyLabel, keyMatches, parseKey } from "../../../renderer/src/app/keymap";
+import { KEYMAP, keyLabel, keyMatches, MENU_BINDINGS, parseKey } from "../../../renderer/src/app/keymap";
+import { EVENT_CHANNELS } from "../../../shared/ipc/contract";
 import { stepView } from "../../../renderer/src/app/navigation";
 
 const ev = (
@@ -49,6 +50,18 @@ describe("the keymap", () => {
       expect(b.keys.length, b.id).toBeGreaterThan(0);
       expect(!!b.motion || !!b.run, b.id).toBe(true);
     }
+  });
+
+  it("carries out desktop menu commands with the binding of the same keys", () => {
+    for (const [event, id] of MENU_BINDINGS) {
+      expect(EVENT_CHANNELS).toContain(`menu:${event}`);
+      expect(KEYMAP.find((b) => b.id === id)?.run, id).toBeDefined();
+    }
+    // The menu's accelerators and the keymap agree on the keys of what both do.
+    const keysOf = (id: string) => KEYMAP.find((b) => b.id === id)!.keys;
+    expect(keysOf("filter")).toContain("Mod+F");
+    expect(keysOf("export")).toContain("Mod+E");
+    expect(keysOf("open")).toContain("Mod+O");
   });
 
   it("writes keys for people", () => {
