@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_ARGS } from "./electron/node/chromium";
+import { CHROMIUM_ARGS } from "./electron/cli/chromium";
 
 // Debian's Chromium where it is installed (CI, this machine); Playwright's own browser elsewhere.
 const chromium =

@@ -2,7 +2,7 @@ import { chromium, type BrowserContext, type CDPSession, type Page } from "playw
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CHROMIUM_ARGS } from "../electron/node/chromium";
+import { CHROMIUM_ARGS } from "../electron/cli/chromium";
 
 const ARGS = [...CHROMIUM_ARGS, "--enable-precise-memory-info"];
 

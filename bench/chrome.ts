@@ -1,6 +1,6 @@
 import path from "node:path";
 import { KEY_HEADER } from "../shared/ipc/webLaunch";
-import { serveWeb } from "../electron/node/webServer";
+import { serveWeb } from "../electron/web/webServer";
 import {
   openBrowser,
   rendererRss,

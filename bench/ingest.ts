@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { ingestPaths } from "../electron/node/ingestThreads";
+import { ingestPaths } from "../electron/host/ingestThreads";
 
 /** The parse floor: read the same files and JSON.parse every record once, nothing else. */
 export async function parseFloor(files: string[]): Promise<{ seconds: number; records: number }> {

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdir, statfs } from "node:fs/promises";
 import path from "node:path";
-import { findChromium } from "../electron/node/chromium";
+import { findChromium } from "../electron/cli/chromium";
 import { appOpens, chromiumFloor, type FloorRun } from "./chrome";
 import { CLUSTER_BYTES_PER_ENTRY, FULL, generateCluster, type ClusterSpec } from "./generate";
 import { generateTrace, traceBytesEstimate } from "./generateTrace";

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import path from "node:path";
-import { serveWeb } from "../electron/node/webServer";
+import { serveWeb } from "../electron/web/webServer";
 import { openBrowser, retainedHeap, sampleMemory, screenshot, waitForImport } from "./browser";
 
 interface View {

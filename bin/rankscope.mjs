@@ -15,12 +15,12 @@ const args = process.argv.slice(2);
 /** Bundles the Node entry points on first use (fast), so a fresh clone works without a build. */
 async function nodeEntry() {
   const out = path.join(root, "dist", "node", "entry.mjs");
-  const src = path.join(root, "electron", "node");
+  const src = path.join(root, "electron");
   const stale = !existsSync(out) || statSync(out).mtimeMs < newest(src, path.join(root, "shared"));
   if (stale) {
     const esbuild = await import("esbuild");
     await esbuild.build({
-      entryPoints: [path.join(src, "entry.ts")],
+      entryPoints: [path.join(src, "cli", "entry.ts")],
       bundle: true,
       platform: "node",
       format: "esm",

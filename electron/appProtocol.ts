@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { protocol } from "electron";
-import { contentTypeOf, fileUnder } from "./node/staticPath";
+import { contentTypeOf, fileUnder } from "./host/staticPath";
 import { APP_HOST, APP_SCHEME } from "./security";
 
 /*

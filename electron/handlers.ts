@@ -17,6 +17,7 @@ import { INTERNAL } from "./internal";
 import { handle, onInternal } from "./ipc";
 import { LiveTargets, registerLiveHandlers, type LiveDeps } from "./live";
 import type { PathAllowlist } from "./paths";
+import type { RecentStore } from "./recent";
 
 export interface HandlerDeps {
   allowlist: PathAllowlist;
@@ -25,6 +26,8 @@ export interface HandlerDeps {
   jobs: IngestJobs;
   /** The live attach's one cluster (command line or dialog); none yet when absent. */
   live?: LiveDeps;
+  /** File → Open Recent, which learns of every import here. */
+  recent?: Pick<RecentStore, "add">;
 }
 
 /** A file name a Save dialog can suggest: no folders, no characters file systems refuse. */
@@ -90,7 +93,11 @@ export function registerHandlers(deps: HandlerDeps): void {
         `ingest:start: not opened by the user (drop, Open Folder or command line): ${refused.join(", ")}`,
       );
     }
-    return { jobId: jobs.start([...paths], event.sender) };
+    // Every import of paths passes here, whether they came from the dialog, a drop, the
+    // command line or Open Recent itself, so this one place keeps the list.
+    const jobId = jobs.start([...paths], event.sender);
+    deps.recent?.add(paths);
+    return { jobId };
   });
 
   handle("ingest:cancel", (_event, jobId) => {

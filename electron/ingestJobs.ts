@@ -5,7 +5,7 @@ import { notReadReport, type NotRead } from "../shared/ingest/report";
 import { batchLanes } from "../shared/ingest/transfer";
 import { send } from "./ipc";
 
-/** Walks the paths and ingests them with the shared driver (electron/node/ingestThreads.ts). */
+/** Walks the paths and ingests them with the shared driver (electron/host/ingestThreads.ts). */
 export type RunIngest = (
   paths: string[],
   opts: DriverOptions & { onNotRead?(problems: NotRead[]): void },

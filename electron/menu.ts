@@ -1,5 +1,13 @@
 import type { MenuItemConstructorOptions } from "electron";
 
+export type MenuCommand =
+  "menu:open-folder" | "menu:export-png" | "menu:attach" | "menu:find" | "menu:shortcuts";
+
+export interface RecentItem {
+  label: string;
+  paths: readonly string[];
+}
+
 export interface MenuOptions {
   isMac: boolean;
   /**
@@ -8,8 +16,33 @@ export interface MenuOptions {
    */
   isDev: boolean;
   /** Sends a menu command to the focused window; the renderer carries it out. */
-  command(event: "menu:open-folder" | "menu:export-png" | "menu:attach"): void;
+  command(event: MenuCommand): void;
   about(): void;
+  /** File → Open Recent, most recent first. */
+  recent?: readonly RecentItem[];
+  openRecent?(paths: readonly string[]): void;
+  clearRecent?(): void;
+}
+
+function openRecentMenu(o: MenuOptions): MenuItemConstructorOptions {
+  const recent = o.recent ?? [];
+  const items: MenuItemConstructorOptions[] = recent.length
+    ? recent.map((r, i) => ({ id: `recent-${i}`, label: r.label, click: () => o.openRecent?.(r.paths) }))
+    : [{ label: "No Recent Items", enabled: false }];
+  return {
+    id: "open-recent",
+    label: "Open Recent",
+    submenu: [
+      ...items,
+      { type: "separator" },
+      {
+        id: "clear-recent",
+        label: "Clear Recent",
+        enabled: recent.length > 0,
+        click: () => o.clearRecent?.(),
+      },
+    ],
+  };
 }
 
 export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
@@ -17,6 +50,7 @@ export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
     label: "&File",
     submenu: [
       { label: "Open Folder…", accelerator: "CmdOrCtrl+O", click: () => o.command("menu:open-folder") },
+      openRecentMenu(o),
       {
         label: "Attach to Cluster…",
         accelerator: "CmdOrCtrl+Shift+L",
@@ -25,6 +59,24 @@ export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
       { label: "Export PNG…", accelerator: "CmdOrCtrl+E", click: () => o.command("menu:export-png") },
       { type: "separator" },
       o.isMac ? { role: "close" } : { role: "quit" },
+    ],
+  };
+  // Spelled out rather than role "editMenu" so Find can join it. The accelerator takes Ctrl/Cmd+F
+  // before the page sees the key, so the renderer hears it as menu:find, like every command here.
+  const edit: MenuItemConstructorOptions = {
+    label: "&Edit",
+    submenu: [
+      { role: "undo" },
+      { role: "redo" },
+      { type: "separator" },
+      { role: "cut" },
+      { role: "copy" },
+      { role: "paste" },
+      ...(o.isMac ? ([{ role: "pasteAndMatchStyle" }] as const) : []),
+      { role: "delete" },
+      { role: "selectAll" },
+      { type: "separator" },
+      { label: "Find Lane…", accelerator: "CmdOrCtrl+F", click: () => o.command("menu:find") },
     ],
   };
   const view: MenuItemConstructorOptions = {
@@ -45,11 +97,17 @@ export function menuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
       { role: "togglefullscreen" },
     ],
   };
+  // "?" cannot be a menu accelerator (it is Shift+/ on some layouts and not a key on others):
+  // the page handles "?" itself, and the menu offers Ctrl/Cmd+/.
   const help: MenuItemConstructorOptions = {
     label: "&Help",
     role: "help",
-    submenu: [{ label: "About Rankscope", click: () => o.about() }],
+    submenu: [
+      { label: "Keyboard Shortcuts", accelerator: "CmdOrCtrl+/", click: () => o.command("menu:shortcuts") },
+      { type: "separator" },
+      { label: "About Rankscope", click: () => o.about() },
+    ],
   };
   // macOS puts Quit, Hide and Services in the application menu.
-  return [...(o.isMac ? [{ role: "appMenu" } as const] : []), file, { role: "editMenu" }, view, help];
+  return [...(o.isMac ? [{ role: "appMenu" } as const] : []), file, edit, view, help];
 }

@@ -3,9 +3,9 @@ import path from "node:path";
 
 /**
  * Which paths main may read. Only paths the user gave count: command-line arguments, Open
- * Folder picks, and dropped files. Main never reads a path because the renderer asked for it
- * alone, so a renderer running hostile script (say, HTML smuggled in through a log file)
- * cannot make main read ~/.ssh.
+ * Folder picks, dropped files, and File → Open Recent choices (a list only main writes).
+ * Main never reads a path because the renderer asked for it alone, so a renderer running
+ * hostile script (say, HTML smuggled in through a log file) cannot make main read ~/.ssh.
  *
  * Drops are the hard case: a drop happens in the renderer, and Electron tells main nothing
  * about it. The preload (an isolated world page script cannot reach) listens for drop events
@@ -23,7 +23,7 @@ type PathApi = Pick<
   "resolve" | "relative" | "isAbsolute" | "normalize" | "sep" | "dirname" | "join" | "basename"
 >;
 
-export type GrantSource = "argv" | "dialog" | "drop";
+export type GrantSource = "argv" | "dialog" | "drop" | "recent";
 
 export class PathAllowlist {
   private readonly roots = new Map<string, GrantSource>();

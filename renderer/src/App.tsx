@@ -1,13 +1,6 @@
 import { useEffect } from "react";
 import { useShallow } from "zustand/react/shallow";
-import {
-  cancelImport,
-  importDemo,
-  importPaths,
-  importServedFiles,
-  openDataset,
-  refreshLibrary,
-} from "./app/actions";
+import { importDemo, importPaths, importServedFiles, openDataset, refreshLibrary } from "./app/actions";
 import { useApp } from "./app/store";
 import { DropTarget } from "./components/DropTarget";
 import { FilesPanel } from "./components/FilesPanel";
@@ -18,7 +11,8 @@ import { RunsPanel } from "./components/RunsPanel";
 import { Toolbar } from "./components/Toolbar";
 import { host } from "./host";
 import { Inspector } from "./inspector/Inspector";
-import { useShortcuts } from "./app/shortcuts";
+import { useKeymap } from "./app/keymap";
+import { HelpOverlay } from "./components/HelpOverlay";
 import { Timeline } from "./timeline/Timeline";
 import { AttachDialog } from "./live/AttachDialog";
 import { attachFromLaunch } from "./live/controller";
@@ -49,26 +43,19 @@ export function App() {
     })),
   );
   const runCount = current?.runs?.length ?? 0;
-  useShortcuts();
+  useKeymap();
   useEffect(() => {
     void startup();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") cancelImport();
-    };
-    window.addEventListener("keydown", onKey);
-    const off = host.onMenu("open-folder", () =>
-      (document.querySelector("[data-testid=open-folder]") as HTMLButtonElement | null)?.click(),
-    );
-    return () => {
-      window.removeEventListener("keydown", onKey);
-      off();
-    };
+    return host.onMenu("open-paths", ({ paths }) => {
+      if (Array.isArray(paths) && paths.length) void importPaths(paths);
+    });
   }, []);
   return (
     <div className="app">
       <Toolbar />
       <LiveStrip />
       <AttachDialog />
+      <HelpOverlay />
       <ProgressBar />
       {message && (
         <div

@@ -9,6 +9,7 @@ import type { View } from "./view/timeScale";
 import { firstPaintAt, fullAt, importMarks, markImportStart, paintTimes } from "./app/perf";
 import { useLive } from "./live/store";
 import { laneGaps } from "./view/gaps";
+import { KEYMAP } from "./app/keymap";
 
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
@@ -60,6 +61,14 @@ export interface TestHooks {
   } | null;
   /** A shown lane's phases (depth-0 spans, in memory for every lane), on the axis. */
   phases(laneId: string): { name: string; start: number; end: number }[];
+  /** The selected range (axis time), or null. */
+  range(): View | null;
+  /** The open dataset's notes (axis time). */
+  notes(): { start: number; end: number; text: string; laneId: string | null }[];
+  /** Each shown lane's phase still open at the end of its data, on the axis. */
+  openPhases(): { laneId: string; label: string; name: string; start: number; end: number }[];
+  /** The keymap's bindings and their keys, as the help overlay must list them. */
+  keymap(): { id: string; keys: string[] }[];
   /** Applies each view in its own animation frame and returns the paint time of each (ms). */
   runViews(views: View[]): Promise<number[]>;
   /** The time axis's tick labels as drawn now (the axis is a canvas). */
@@ -176,6 +185,28 @@ export function installTestHooks(): void {
     },
     importMarks: () => ({ ...importMarks }),
     setView: (v) => useApp.getState().setView(v),
+    range: () => useApp.getState().range,
+    notes: () =>
+      useApp
+        .getState()
+        .annotations.map((a) => ({ start: a.start, end: a.end, text: a.text, laneId: a.laneId })),
+    openPhases() {
+      const s = useApp.getState();
+      return currentData().lanes.flatMap((l) => {
+        if (!l.open) return [];
+        const shift = laneShift(l, s.shifts);
+        return [
+          {
+            laneId: l.data.info.id,
+            label: l.data.info.label,
+            name: l.open.name,
+            start: l.open.start + shift,
+            end: l.open.end + shift,
+          },
+        ];
+      });
+    },
+    keymap: () => KEYMAP.map((b) => ({ id: b.id, keys: [...b.keys] })),
     async runViews(views) {
       const out: number[] = [];
       for (const v of views) {

@@ -61,6 +61,12 @@ export interface EventMap {
   "menu:open-folder": Record<string, never>;
   "menu:export-png": Record<string, never>;
   "menu:attach": Record<string, never>;
+  /** Edit → Find Lane (Ctrl/Cmd+F): focus the lane filter. */
+  "menu:find": Record<string, never>;
+  /** Help → Keyboard Shortcuts: show the shortcuts overlay. */
+  "menu:shortcuts": Record<string, never>;
+  /** File → Open Recent: import these paths (main has allowed them already). */
+  "menu:open-paths": { paths: string[] };
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -91,6 +97,9 @@ export const EVENT_CHANNELS: EventChannel[] = [
   "menu:open-folder",
   "menu:export-png",
   "menu:attach",
+  "menu:find",
+  "menu:shortcuts",
+  "menu:open-paths",
 ];
 
 type Fns = typeof INVOKE_FUNCTIONS;

@@ -1,5 +1,5 @@
 /**
- * Web mode's small HTTP contract between its server (electron/node/webServer.ts) and the
+ * Web mode's small HTTP contract between its server (electron/web/webServer.ts) and the
  * page (renderer/src/host/web.ts): the files `rankscope --web <path>` serves.
  */
 import type { NotRead } from "../ingest/report";

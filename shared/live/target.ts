@@ -64,7 +64,7 @@ export function parseAttachUrl(input: string): TargetResult {
 }
 
 /**
- * Web mode: the page polls the launcher, which fetches upstream (see electron/node/attach.ts),
+ * Web mode: the page polls the launcher, which fetches upstream (see electron/web/attach.ts),
  * so the page's URLs are relative and its origin is its own.
  */
 export function proxiedTarget(label: string, prefix = "/api/live"): LiveTarget {

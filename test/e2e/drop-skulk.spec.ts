@@ -70,6 +70,10 @@ test("the folder picker reads a real directory and the library keeps the import 
   await page.getByRole("button", { name: "Library" }).click();
   await expect(page.getByTestId("library")).toContainText("skulk-cluster");
   await expect(page.getByTestId("library")).toContainText("6 lanes");
+  // A browser has no File menu: the Library says it is the way back to recent imports.
+  await expect(page.getByTestId("library-hint")).toHaveText(
+    "Web mode has no File → Open Recent: reopen recent folders and files here.",
+  );
 });
 
 test("the demo opens from ?demo", async ({ page }) => {

@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { _electron as electron, expect, test } from "@playwright/test";
-import { electronState } from "../../electron/node/desktop";
+import { electronState } from "../../electron/cli/desktop";
+import { recentLabel } from "../../electron/recent";
 import { generateSkulkDemo } from "../../shared/demo/skulkDemo";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,24 +28,43 @@ function demoFolder(): string {
 
 const binary = electronBinary();
 
+/**
+ * A profile of its own (Linux puts userData under XDG_CONFIG_HOME), so the tests neither read
+ * nor add to the Open Recent list of whoever runs them.
+ */
+function isolatedEnv(): Record<string, string> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return { ...env, XDG_CONFIG_HOME: mkdtempSync(path.join(tmpdir(), "rankscope-profile-")) };
+}
+
 test.skip(
   !binary,
   "Electron's binary is not installed (node_modules/electron/dist is missing: it is downloaded from GitHub on the " +
     "first `npm start`, and this machine cannot reach GitHub). Web mode covers the renderer.",
 );
 
+/** Builds dist/ when it is missing, so each test can run alone. */
+function ensureBuilt(): void {
+  if (existsSync(main) && existsSync(path.join(root, "dist", "renderer", "index.html"))) return;
+  const r = spawnSync(process.execPath, [path.join(root, "build", "build.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  expect(r.status).toBe(0);
+}
+
 test("rankscope <folder> opens the desktop app with one lane per rank", async () => {
-  if (!existsSync(main) || !existsSync(path.join(root, "dist", "renderer", "index.html"))) {
-    const r = spawnSync(process.execPath, [path.join(root, "build", "build.mjs")], {
-      cwd: root,
-      stdio: "inherit",
-    });
-    expect(r.status).toBe(0);
-  }
+  ensureBuilt();
   const folder = demoFolder();
   // Chromium refuses its sandbox as root (CI containers); everywhere else it stays on.
   const flags = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
-  const app = await electron.launch({ executablePath: binary!, args: [...flags, main, folder] });
+  const app = await electron.launch({
+    executablePath: binary!,
+    args: [...flags, main, folder],
+    env: isolatedEnv(),
+  });
   try {
     const page = await app.firstWindow();
     await expect(page.getByText(/rank 2\/4/).first()).toBeVisible({ timeout: 30_000 });
@@ -107,5 +127,44 @@ test("rankscope --attach URL: main polls the cluster, the window shows its lanes
   } finally {
     await app.close();
     await fake.close();
+  }
+});
+
+test("File → Open Recent lists a folder opened before and reopens it after a restart", async () => {
+  test.skip(
+    process.platform !== "linux",
+    "the profile is isolated through XDG_CONFIG_HOME, which only Linux reads",
+  );
+  ensureBuilt();
+  const folder = demoFolder();
+  const label = recentLabel([folder], homedir(), process.platform);
+  const env = isolatedEnv();
+  const flags = process.getuid?.() === 0 ? ["--no-sandbox"] : [];
+  const recentLabels = (app: Awaited<ReturnType<typeof electron.launch>>) =>
+    app.evaluate(({ Menu }) =>
+      (Menu.getApplicationMenu()?.getMenuItemById("open-recent")?.submenu?.items ?? []).map((i) => i.label),
+    );
+
+  const first = await electron.launch({ executablePath: binary!, args: [...flags, main, folder], env });
+  try {
+    const page = await first.firstWindow();
+    await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+    expect(await first.evaluate(({ app }) => app.getPath("userData"))).toContain(env.XDG_CONFIG_HOME);
+    await expect.poll(() => recentLabels(first)).toEqual([label, "", "Clear Recent"]);
+  } finally {
+    await first.close();
+  }
+
+  // Started again without a path: the demo opens, and the menu still knows the folder.
+  const second = await electron.launch({ executablePath: binary!, args: [...flags, main], env });
+  try {
+    const page = await second.firstWindow();
+    await expect(page.getByTestId("dataset-title")).toContainText("Demo", { timeout: 30_000 });
+    expect(await recentLabels(second)).toEqual([label, "", "Clear Recent"]);
+    await second.evaluate(({ Menu }) => Menu.getApplicationMenu()?.getMenuItemById("recent-0")?.click());
+    await expect(page.getByTestId("dataset-title")).toContainText("skulk-cluster", { timeout: 30_000 });
+    await expect(page.locator(".lane-header")).toHaveCount(6);
+  } finally {
+    await second.close();
   }
 });

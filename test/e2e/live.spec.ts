@@ -165,14 +165,17 @@ test("attached live: history past the ring, the hang flagged, the gap marked, pa
       ),
     )
     .toBe(savedId);
-  const reopened = await page.evaluate(() =>
-    (
-      window as unknown as { __rankscope: { laneGaps(): { label: string; gapsNs: number[] }[] } }
-    ).__rankscope.laneGaps(),
-  );
-  expect(reopened.filter((l) => l.gapsNs.length).map((l) => l.gapsNs)).toEqual(
-    gaps.filter((l) => l.gapsNs.length).map((l) => l.gapsNs),
-  );
+  // The first picture of a reopened dataset is its lanes' previews; the gaps (markers) come
+  // with the full data a moment later.
+  const reopenedGaps = () =>
+    page
+      .evaluate(() =>
+        (
+          window as unknown as { __rankscope: { laneGaps(): { label: string; gapsNs: number[] }[] } }
+        ).__rankscope.laneGaps(),
+      )
+      .then((all) => all.filter((l) => l.gapsNs.length).map((l) => l.gapsNs));
+  await expect.poll(reopenedGaps).toEqual(gaps.filter((l) => l.gapsNs.length).map((l) => l.gapsNs));
   await page.getByRole("button", { name: "Findings" }).click();
   await expect(page.getByTestId("hangs")).toContainText("decode_barrier");
   expect(fake.timelineRequests).toBe(stopped);

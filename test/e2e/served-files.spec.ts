@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
-import { serveWeb, type WebServer } from "../../electron/node/webServer";
+import { serveWeb, type WebServer } from "../../electron/web/webServer";
 import { skulkFolder } from "./support";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");

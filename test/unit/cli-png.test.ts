@@ -5,7 +5,7 @@ import path from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { generateSkulkDemo } from "../../shared/demo/skulkDemo";
-import { findChromium } from "../../electron/node/chromium";
+import { findChromium } from "../../electron/cli/chromium";
 
 const root = path.resolve(__dirname, "..", "..");
 const built = existsSync(path.join(root, "dist", "renderer", "index.html"));

@@ -11,8 +11,8 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../electron/node/cli";
-import { nodeFileSource, walkPaths } from "../../electron/node/fsSource";
+import { loadModel } from "../../electron/cli/cli";
+import { nodeFileSource, walkPaths } from "../../electron/host/fsSource";
 
 const hasMkfifo = process.platform !== "win32" && spawnSync("mkfifo", ["--version"]).error === undefined;
 const tmp = mkdtempSync(path.join(tmpdir(), "rankscope-walk-"));

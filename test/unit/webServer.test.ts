@@ -12,7 +12,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveWeb, type WebServer } from "../../electron/node/webServer";
+import { serveWeb, type WebServer } from "../../electron/web/webServer";
 import { contentSecurityPolicy } from "../../electron/security";
 import { KEY_HEADER, type LaunchList } from "../../shared/ipc/webLaunch";
 

@@ -7,7 +7,7 @@ import { host } from "../host";
 import type { PickedFile } from "../ingest/dropWalk";
 import { fitView } from "../view/timeScale";
 import { loadAnnotations } from "./annotations";
-import { scopeCurrent, setCurrentLanes, setCurrentViews } from "./current";
+import { allLanes, scopeCurrent, setCurrentLanes, setCurrentViews } from "./current";
 import { previewMemMax, previewView } from "../db/preview";
 import type { DatasetRow } from "../db/db";
 import { defaultScope, type RunScope } from "../view/runs";
@@ -289,7 +289,7 @@ function showDataset(row: DatasetRow): void {
   app.setCurrent(row);
   app.selectLane(null);
   app.setCursor(null);
-  const scope = defaultScope(row.runs ?? [], row.originSec);
+  const scope = defaultScope(row.runs ?? [], row.originSec, allLanes());
   const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, scope);
   app.setScopeState(scope, bounds);
   app.setView(fitView(bounds));

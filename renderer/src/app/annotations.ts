@@ -1,6 +1,13 @@
+import { formatDuration } from "../../../shared/model/time";
 import type { AnnotationRow } from "../db/db";
+import { laneShift } from "../view/laneView";
+import type { View } from "../view/timeScale";
+import { currentData } from "./current";
 import { db } from "./database";
-import { useApp } from "./store";
+import { useApp, type AppState } from "./store";
+
+/** The colour of notes made with M (the others are picked in the Notes tab). */
+export const MARK_COLOR = "#79c0ff";
 
 /** Annotations live in IndexedDB with their dataset; the store mirrors the open dataset's. */
 export async function loadAnnotations(datasetId: string): Promise<void> {
@@ -33,6 +40,32 @@ export async function deleteAnnotation(id: string): Promise<void> {
   await db.annotations.delete(id);
   const current = useApp.getState().current;
   if (current) await loadAnnotations(current.id);
+}
+
+/** What M marks: the selected range, else the selected span or marker, else the pinned instant. */
+export function markExtent(s: AppState): View | null {
+  if (s.range) return s.range;
+  const sel = s.selection;
+  const lane = sel && currentData().lanes.find((l) => l.data.info.id === sel.laneId);
+  if (sel && lane) {
+    const shift = laneShift(lane, s.shifts);
+    const { spans, markers } = lane.data;
+    if (sel.kind === "span" && sel.index < spans.start.length)
+      return { start: spans.start[sel.index] + shift, end: spans.end[sel.index] + shift };
+    if (sel.kind === "marker" && sel.index < markers.t.length)
+      return { start: markers.t[sel.index] + shift, end: markers.t[sel.index] + shift };
+  }
+  return s.pinned === null ? null : { start: s.pinned, end: s.pinned };
+}
+
+/** M (as in Perfetto): keeps what is selected as a note the user can then write into. */
+export async function markRange(): Promise<AnnotationRow | null> {
+  const s = useApp.getState();
+  const r = markExtent(s);
+  if (!r) return null;
+  const lane = s.range ? null : (s.selection?.laneId ?? null);
+  const text = r.end > r.start ? `Marked ${formatDuration(r.end - r.start)}` : "Marked";
+  return addAnnotation({ start: r.start, end: r.end, laneId: lane, text, color: MARK_COLOR });
 }
 
 /** The JSON sidecar: times as exact epoch nanoseconds (decimal strings), so it outlives the dataset. */

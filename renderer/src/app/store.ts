@@ -63,7 +63,13 @@ interface ViewSlice {
   /** Per-lane time shifts in ns (clock alignment, manual offsets), with an undo history. */
   shifts: Record<string, number>;
   shiftHistory: { shifts: Record<string, number>; label: string }[];
-  inspector: "readout" | "details" | "stragglers" | "clocks" | "notes" | "compare";
+  inspector: "readout" | "details" | "range" | "stragglers" | "clocks" | "notes" | "compare";
+  /** A time range the user dragged out on the axis (axis times), or null. */
+  range: View | null;
+  setRange(r: View | null): void;
+  /** The modal on top of everything, if any. */
+  overlay: "export" | "help" | null;
+  setOverlay(o: ViewSlice["overlay"]): void;
   /** Lane filter text (see timeline/filter.ts). */
   filter: string;
   setFilter(f: string): void;
@@ -105,6 +111,7 @@ export const useApp = create<AppState>()((set) => ({
             selection: null,
             pinned: null,
             highlightTask: null,
+            range: null,
             scope: { kind: "all" } as RunScope,
           }
         : {}),
@@ -117,7 +124,8 @@ export const useApp = create<AppState>()((set) => ({
   bounds: { start: 0, end: 1 },
   scope: { kind: "all" },
   clock: "wall",
-  setScopeState: (scope, bounds) => set((s) => ({ scope, bounds, dataVersion: s.dataVersion + 1 })),
+  setScopeState: (scope, bounds) =>
+    set((s) => ({ scope, bounds, range: null, dataVersion: s.dataVersion + 1 })),
   setClock: (clock) => set({ clock }),
   cursor: null,
   selectedLane: null,
@@ -133,6 +141,15 @@ export const useApp = create<AppState>()((set) => ({
   shifts: {},
   shiftHistory: [],
   inspector: "readout",
+  range: null,
+  setRange: (range) =>
+    set((s) => ({
+      range,
+      // A new range shows its summary; clearing it leaves the summary for the readout.
+      inspector: range ? "range" : s.inspector === "range" ? "readout" : s.inspector,
+    })),
+  overlay: null,
+  setOverlay: (overlay) => set({ overlay }),
   filter: "",
   setFilter: (filter) => set({ filter }),
   annotations: [],

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useRef } from "react";
 import { ExportDialog } from "../export/ExportDialog";
 import { importDemo, importFiles, importPaths } from "../app/actions";
 import { useApp } from "../app/store";
@@ -15,18 +15,8 @@ export function Toolbar() {
   const current = useApp((s) => s.current);
   const clock = useApp((s) => s.clock);
   const comparing = useApp((s) => s.scope.kind === "compare");
-  const [exporting, setExporting] = useState(false);
-  useEffect(() => host.onMenu("export-png", () => setExporting(true)), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "e" && useApp.getState().current) {
-        e.preventDefault();
-        setExporting(true);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  const exporting = useApp((s) => s.overlay === "export");
+  const setExporting = (on: boolean) => useApp.getState().setOverlay(on ? "export" : null);
   const openFolder = async () => {
     if (host.openFolderDialog) {
       const paths = await host.openFolderDialog();

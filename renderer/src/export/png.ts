@@ -107,7 +107,7 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
     pinned: null,
     selectedLane: null,
     shifts: o.shifts,
-    overlays: { selection: null, taskNeedle: null, annotations: o.annotations },
+    overlays: { selection: null, taskNeedle: null, annotations: o.annotations, range: null },
   });
   ctx.restore();
 

@@ -5,6 +5,8 @@ import type { FileReport, LaneData } from "../../../shared/model/types";
 import type { PickedFile } from "../ingest/dropWalk";
 import type { IngestOutcome, RemoteFile } from "../ingest/protocol";
 import type {
+  EventChannel,
+  EventMap,
   LiveEndpoint,
   LiveFetchResult,
   LiveLaunch,
@@ -49,9 +51,13 @@ export interface Host {
   savePng(data: Uint8Array, name: string): Promise<string | null>;
   saveJson(text: string, name: string): Promise<string | null>;
   copyPng(data: Uint8Array): Promise<void>;
-  onMenu(event: "open-folder" | "export-png" | "attach", run: () => void): () => void;
+  /** A desktop menu command; web mode has no menu, so nothing ever arrives there. */
+  onMenu<E extends MenuEvent>(event: E, run: (payload: EventMap[`menu:${E}`]) => void): () => void;
   live: LiveHost;
 }
+
+/** The menu commands of the contract, without their "menu:" prefix ("open-folder", "find", …). */
+export type MenuEvent = EventChannel extends infer C ? (C extends `menu:${infer N}` ? N : never) : never;
 
 /** Live attach (renderer/src/live): which cluster, and how the live worker reaches it. */
 export interface LiveHost {

@@ -33,7 +33,7 @@ function readAll(dir: EntryLike): Promise<EntryLike[]> {
 /**
  * Walks `webkitGetAsEntry()` entries recursively (web mode: dropped folders).
  *
- * Symbolic links need no check here, unlike the Node walk (electron/node/fsSource.ts):
+ * Symbolic links need no check here, unlike the Node walk (electron/host/fsSource.ts):
  * Chromium's file system for dropped folders follows only a link the user dragged itself.
  * Its DraggedFileUtil (storage/browser/file_system/dragged_file_util.cc, on LocalFileUtil)
  * hides links when listing a folder (IsHiddenItem) and answers "not found" when one is

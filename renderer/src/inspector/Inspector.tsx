@@ -4,11 +4,13 @@ import { Clocks } from "./Clocks";
 import { Compare } from "./Compare";
 import { Findings } from "./Findings";
 import { Notes } from "./Notes";
+import { RangeSummary } from "./RangeSummary";
 import { Readout } from "./Readout";
 
 const TABS = [
   ["readout", "Readout"],
   ["details", "Details"],
+  ["range", "Range"],
   ["stragglers", "Findings"],
   ["clocks", "Clocks"],
   ["notes", "Notes"],
@@ -38,6 +40,8 @@ export function Inspector() {
           <Readout />
         ) : tab === "details" ? (
           <Details />
+        ) : tab === "range" ? (
+          <RangeSummary />
         ) : tab === "stragglers" ? (
           <Findings />
         ) : tab === "clocks" ? (

@@ -18,7 +18,7 @@ export const NOTE_COLORS = ["#ffd666", "#ff7b72", "#7ee787", "#79c0ff", "#d2a8ff
 
 /** Annotations: add at the pinned instant or over the visible range, edit, jump, export. */
 export function Notes() {
-  const { annotations, current, pinned, cursor, view, selectedLane } = useApp(
+  const { annotations, current, pinned, cursor, view, selectedLane, selected } = useApp(
     useShallow((s) => ({
       annotations: s.annotations,
       current: s.current,
@@ -26,11 +26,13 @@ export function Notes() {
       cursor: s.cursor,
       view: s.view,
       selectedLane: s.selectedLane,
+      selected: s.range,
     })),
   );
   const [text, setText] = useState("");
   const [color, setColor] = useState(NOTE_COLORS[0]);
-  const [range, setRange] = useState(false);
+  // A note goes over the selected range when there is one, unless the user unticks it.
+  const [atInstant, setAtInstant] = useState(false);
   const [onLane, setOnLane] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -38,12 +40,12 @@ export function Notes() {
   const at = pinned ?? cursor ?? (view.start + view.end) / 2;
   const laneLabel = (id: string | null) =>
     id ? (currentData().lanes.find((l) => l.data.info.id === id)?.data.info.label ?? id) : "all lanes";
+  const range = selected && !atInstant ? selected : null;
   const add = async () => {
     if (!text.trim()) return;
-    const span = view.end - view.start;
     await addAnnotation({
-      start: range ? view.start + span * 0.25 : at,
-      end: range ? view.start + span * 0.75 : at,
+      start: range ? range.start : at,
+      end: range ? range.end : at,
       laneId: onLane ? selectedLane : null,
       text: text.trim(),
       color,
@@ -61,7 +63,11 @@ export function Notes() {
       >
         <textarea
           value={text}
-          placeholder={`Note at ${formatInstant(current.originSec, at)}`}
+          placeholder={
+            range
+              ? `Note over ${formatDuration(range.end - range.start)} from ${formatInstant(current.originSec, range.start)}`
+              : `Note at ${formatInstant(current.originSec, at)}`
+          }
           onChange={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey) {
@@ -83,9 +89,17 @@ export function Notes() {
               aria-label={`colour ${c}`}
             />
           ))}
-          <label>
-            <input type="checkbox" checked={range} onChange={(e) => setRange(e.currentTarget.checked)} />{" "}
-            range (middle of view)
+          <label
+            title={selected ? "" : "Drag on the time axis (or Shift+drag on the lanes) to select a range"}
+          >
+            <input
+              type="checkbox"
+              checked={!!range}
+              disabled={!selected}
+              onChange={(e) => setAtInstant(!e.currentTarget.checked)}
+              data-testid="note-over-range"
+            />{" "}
+            over the selected range
           </label>
           <label title={selectedLane ? "" : "Select a lane first"}>
             <input

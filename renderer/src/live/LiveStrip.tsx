@@ -1,7 +1,5 @@
-import { useEffect } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { localClock } from "../../../shared/live/poller";
-import { isTyping } from "../app/keys";
 import {
   backToLive,
   closeLive,
@@ -44,17 +42,6 @@ export function LiveStrip() {
       eventsOpen: s.eventsOpen,
     })),
   );
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key.toLowerCase() === "l" && useLive.getState().active && !useLive.getState().ended) {
-        backToLive();
-        e.preventDefault();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
   if (!live.active) return null;
   const { state, stats } = live;
   const status = live.ended ? "ended" : (state?.status ?? "idle");

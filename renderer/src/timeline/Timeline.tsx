@@ -8,14 +8,13 @@ import { axisContext } from "../view/axis";
 import { laneMatches } from "../view/filter";
 import { buildRows, visibleRows, type Row } from "../view/layout";
 import { panView, TimeScale, zoomView } from "../view/timeScale";
-import { drawAxisTicks } from "./axisDraw";
+import { drawAxisRange, drawAxisTicks } from "./axisDraw";
 import { drawTimeline } from "./draw";
 import { frames } from "./frames";
 import { LaneHeader } from "./LaneHeader";
 import { Overview } from "./Overview";
 import type { Overlays } from "./overlays";
 import { hitTest, Tooltip, type Hit } from "./Tooltip";
-import { useKeyboardNavigation } from "./useKeyboardNavigation";
 
 export const HEADER_WIDTH = 240;
 const AXIS_HEIGHT = 28;
@@ -47,6 +46,7 @@ function overlaysOf(s: AppState): Overlays {
     taskNeedle: s.highlightTask ? JSON.stringify({ taskId: s.highlightTask }).slice(1, -1) : null,
     // Notes are times of the dataset's axis; compared runs are moved, so they are hidden.
     annotations: s.scope.kind === "compare" ? [] : s.annotations,
+    range: s.range,
   };
 }
 
@@ -78,14 +78,19 @@ export function Timeline() {
   const contextRef = useRef<HTMLSpanElement>(null);
   const [size, setSize] = useState({ width: 800, height: 400 });
   const [scrollTop, setScrollTop] = useState(0);
-  const drag = useRef<{ x: number; start: number; end: number; moved: boolean } | null>(null);
+  /** A pan of the lanes, or a range being dragged out (from the axis, or Shift+drag on lanes). */
+  const drag = useRef<{
+    mode: "pan" | "range";
+    x: number;
+    start: number;
+    end: number;
+    moved: boolean;
+  } | null>(null);
   const rows = useMemo(
     () => visibleRows(layout.rows, scrollTop, size.height),
     [layout, scrollTop, size.height],
   );
   const laid = useRef<Layout>({ rows, allRows: layout.rows, scrollTop, size, data });
-
-  useKeyboardNavigation();
 
   useEffect(() => {
     const el = bodyRef.current;
@@ -153,15 +158,30 @@ export function Timeline() {
     );
     return { x, scale, h };
   };
-  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) => {
+  const startDrag = (e: React.PointerEvent<HTMLCanvasElement>, mode: "pan" | "range") => {
     if (e.button !== 0) return;
     e.currentTarget.setPointerCapture(e.pointerId);
     const v = useApp.getState().view;
-    drag.current = { x: e.clientX, start: v.start, end: v.end, moved: false };
+    drag.current = { mode, x: e.clientX, start: v.start, end: v.end, moved: false };
   };
+  /** Extends a range drag to the pointer; true when the event was one. */
+  const dragRange = (e: React.PointerEvent<HTMLCanvasElement>): boolean => {
+    const d = drag.current;
+    if (d?.mode !== "range") return false;
+    const rect = e.currentTarget.getBoundingClientRect();
+    const scale = scaleNow(laid.current.size);
+    const a = scale.toT(d.x - rect.left);
+    const b = scale.toT(e.clientX - rect.left);
+    if (Math.abs(e.clientX - d.x) > 2) d.moved = true;
+    if (d.moved) useApp.getState().setRange({ start: Math.min(a, b), end: Math.max(a, b) });
+    return true;
+  };
+  const onPointerDown = (e: React.PointerEvent<HTMLCanvasElement>) =>
+    startDrag(e, e.shiftKey ? "range" : "pan");
   const onPointerMove = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;
     const s = useApp.getState();
+    if (dragRange(e)) return;
     if (d) {
       const dx = e.clientX - d.x;
       if (Math.abs(dx) > 2) d.moved = true;
@@ -172,6 +192,12 @@ export function Timeline() {
     const { x, scale, h } = hitAt(e);
     s.setCursor(scale.toT(x));
     useHover.setState({ hit: h });
+  };
+  // The axis only selects ranges; a click on it (no drag) clears the range.
+  const onAxisUp = () => {
+    const d = drag.current;
+    drag.current = null;
+    if (d && !d.moved) useApp.getState().setRange(null);
   };
   const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const d = drag.current;
@@ -200,7 +226,15 @@ export function Timeline() {
               : `${data.lanes.length} of ${all.lanes.length} lanes`}
           </span>
         </div>
-        <canvas ref={axisRef} className="axis-canvas" />
+        <canvas
+          ref={axisRef}
+          className="axis-canvas"
+          data-testid="axis-canvas"
+          title="Drag to select a time range; click to clear it"
+          onPointerDown={(e) => startDrag(e, "range")}
+          onPointerMove={dragRange}
+          onPointerUp={onAxisUp}
+        />
       </div>
       <div className="timeline-body" ref={bodyRef} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
         <div className="timeline-sticky" style={{ height: size.height, marginBottom: -size.height }}>
@@ -300,7 +334,11 @@ function paint(c: Canvases, l: Layout, s: AppState): void {
       overlays: overlaysOf(s),
     });
   }
-  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), scale, clock, w, AXIS_HEIGHT);
+  if (c.axis) {
+    const ctx = prepare(c.axis, w, AXIS_HEIGHT, dpr);
+    drawAxisTicks(ctx, scale, clock, w, AXIS_HEIGHT);
+    drawAxisRange(ctx, scale, s.range, w, AXIS_HEIGHT);
+  }
   if (c.context) c.context.textContent = axisContext(scale, clock);
   recordPaint(performance.now() - t0, l.data.lanes.length > 0);
 }

@@ -22,7 +22,7 @@ import {
   type LaneView,
 } from "../view/laneView";
 import { TimeScale } from "../view/timeScale";
-import { drawAnnotations, drawGaps, drawLaneOverlays, type Overlays } from "./overlays";
+import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
 
 export interface Frame {
@@ -108,6 +108,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
     ctx.fillStyle = COLORS.grid;
     ctx.fillRect(0, y + LANE_HEIGHT - 1, f.width, 1);
   }
+  drawRange(ctx, f.scale, f.overlays.range, f.height);
   drawAnnotations(ctx, f.scale, f.rows, f.lanes, f.scrollTop, f.height, f.overlays);
   for (const [t, color] of [
     [f.cursor, COLORS.cursor],

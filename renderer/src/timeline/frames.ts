@@ -35,6 +35,7 @@ const CANVAS_ONLY: (keyof AppState)[] = [
   "selection",
   "highlightTask",
   "annotations",
+  "range",
   "bounds",
   "shifts",
   "clock",

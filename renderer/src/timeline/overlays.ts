@@ -24,9 +24,32 @@ export interface Overlays {
   /** `"taskId":"…"` as it appears in args text, or null. */
   taskNeedle: string | null;
   annotations: AnnotationMark[];
+  /** The time range the user selected (axis time), drawn across every lane. */
+  range: { start: number; end: number } | null;
 }
 
-export const NO_OVERLAYS: Overlays = { selection: null, taskNeedle: null, annotations: [] };
+export const NO_OVERLAYS: Overlays = { selection: null, taskNeedle: null, annotations: [], range: null };
+
+const RANGE_FILL = "rgba(88,166,255,0.14)";
+const RANGE_EDGE = "rgba(121,192,255,0.95)";
+
+/** The selected range: a tint across the lanes, with its edges drawn the full height. */
+export function drawRange(
+  ctx: CanvasRenderingContext2D,
+  scale: TimeScale,
+  range: Overlays["range"],
+  height: number,
+): void {
+  if (!range) return;
+  const x0 = Math.max(-2, scale.toX(range.start));
+  const x1 = Math.min(scale.width + 2, scale.toX(range.end));
+  if (x1 < -1 || x0 > scale.width + 1) return;
+  ctx.fillStyle = RANGE_FILL;
+  ctx.fillRect(x0, 0, Math.max(x1 - x0, 1), height);
+  ctx.fillStyle = RANGE_EDGE;
+  ctx.fillRect(Math.round(x0) - 1, 0, 1.5, height);
+  ctx.fillRect(Math.round(x1), 0, 1.5, height);
+}
 
 /** Outlines the selected span and every span of the highlighted task on this lane. */
 export function drawLaneOverlays(

@@ -126,15 +126,25 @@ export function scopeSubject(scope: RunScope, runs: Run[]): string | null {
 
 /**
  * What a dataset opens on: every run, unless they lie so far apart (days, or a 1970-based
- * trace beside this year's capture) that each would be a sliver; then the latest run, with
- * the others a click away in the run list.
+ * trace beside this year's capture) that each would be a sliver; then the latest run that
+ * has phases or events (a metrics scrape dated by its file's time is not what one opens a
+ * folder of logs for), with the others a click away in the run list.
  */
-export function defaultScope(runs: Run[], axisOriginSec: number): RunScope {
+export function defaultScope(runs: Run[], axisOriginSec: number, lanes: LaneView[] = []): RunScope {
   if (runs.length < 2) return { kind: "all" };
   const spans = runs.map((r) => runOnAxis(r, axisOriginSec));
   const all = extent(spans);
   const longest = Math.max(...spans.map((s) => s.end - s.start));
   if (longest >= (all.end - all.start) / 20) return { kind: "all" };
-  const latest = runs.reduce((a, r, i) => (spans[i].start >= runOnAxis(a, axisOriginSec).start ? r : a));
+  // Previews (a reopened dataset's first picture) have levels of spans but no raw columns.
+  const hasEvents = (v: LaneView) =>
+    v.data.spans.start.length > 0 ||
+    v.data.markers.t.length > 0 ||
+    v.lod.spans.some((l) => l.start.length > 0);
+  const eventful = new Set(lanes.filter(hasEvents).map((v) => v.data.info.id));
+  const candidates = runs.filter((r) => r.lanes.some((id) => eventful.has(id)));
+  const pool = candidates.length ? candidates : runs;
+  const at = (r: Run) => runOnAxis(r, axisOriginSec).start;
+  const latest = pool.reduce((a, r) => (at(r) >= at(a) ? r : a));
   return { kind: "run", run: latest.id };
 }

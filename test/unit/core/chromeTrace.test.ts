@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { mkdir, writeFile } from "node:fs/promises";
 import { describe, expect, it, vi } from "vitest";
-import { main } from "../../../electron/node/cli";
+import { main } from "../../../electron/cli/cli";
 import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { toChromeTrace } from "../../../shared/export/chromeTrace";
 import { detectFormat } from "../../../shared/formats";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { inspectCommand } from "../../../electron/node/cli";
+import { inspectCommand } from "../../../electron/cli/cli";
 import { ingest } from "../../../shared/ingest/pipeline";
 import { memorySource } from "../../../shared/ingest/source";
 import { ModelBuilder } from "../../../shared/model/builder";

@@ -74,20 +74,21 @@ describe("the menu", () => {
   const items = (t: MenuItemConstructorOptions[], label: string) =>
     t.find((m) => m.label === label)!.submenu as MenuItemConstructorOptions[];
 
-  it("has Open Folder (Ctrl/Cmd+O), Attach to Cluster, Export PNG (Ctrl/Cmd+E) and Quit under File", () => {
+  it("has Open Folder (Ctrl/Cmd+O), Open Recent, Attach to Cluster, Export PNG (Ctrl/Cmd+E) and Quit under File", () => {
     const command = vi.fn();
     const t = menuTemplate({ isMac: false, isDev: false, command, about: vi.fn() });
     const file = items(t, "&File");
     expect(file.map((i) => [i.label ?? i.role ?? i.type, i.accelerator])).toEqual([
       ["Open Folder…", "CmdOrCtrl+O"],
+      ["Open Recent", undefined],
       ["Attach to Cluster…", "CmdOrCtrl+Shift+L"],
       ["Export PNG…", "CmdOrCtrl+E"],
       ["separator", undefined],
       ["quit", undefined],
     ]);
-    (file[1].click as () => void)();
-    expect(command).toHaveBeenCalledWith("menu:attach");
     (file[2].click as () => void)();
+    expect(command).toHaveBeenCalledWith("menu:attach");
+    (file[3].click as () => void)();
     expect(command).toHaveBeenCalledWith("menu:export-png");
   });
 
@@ -104,8 +105,36 @@ describe("the menu", () => {
     const about = vi.fn();
     const mac = menuTemplate({ isMac: true, isDev: false, command: vi.fn(), about });
     expect(mac[0].role).toBe("appMenu");
-    (items(mac, "&Help")[0].click as () => void)();
+    (items(mac, "&Help").find((i) => i.label === "About Rankscope")!.click as () => void)();
     expect(about).toHaveBeenCalled();
+  });
+
+  it("Edit → Find Lane (Ctrl/Cmd+F) and Help → Keyboard Shortcuts (Ctrl/Cmd+/) reach the renderer", () => {
+    const command = vi.fn();
+    const t = menuTemplate({ isMac: false, isDev: false, command, about: vi.fn() });
+    const edit = items(t, "&Edit");
+    // The usual editing roles stay, so text fields keep copy and paste.
+    expect(edit.map((i) => i.role).filter(Boolean)).toEqual([
+      "undo",
+      "redo",
+      "cut",
+      "copy",
+      "paste",
+      "delete",
+      "selectAll",
+    ]);
+    const find = edit.at(-1)!;
+    expect([find.label, find.accelerator]).toEqual(["Find Lane…", "CmdOrCtrl+F"]);
+    (find.click as () => void)();
+    expect(command).toHaveBeenLastCalledWith("menu:find");
+    const help = items(t, "&Help");
+    expect(help.map((i) => [i.label ?? i.type, i.accelerator])).toEqual([
+      ["Keyboard Shortcuts", "CmdOrCtrl+/"],
+      ["separator", undefined],
+      ["About Rankscope", undefined],
+    ]);
+    (help[0].click as () => void)();
+    expect(command).toHaveBeenLastCalledWith("menu:shortcuts");
   });
 });
 

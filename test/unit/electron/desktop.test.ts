@@ -10,7 +10,7 @@ import {
   planLaunch,
   probe,
   type ElectronState,
-} from "../../../electron/node/desktop";
+} from "../../../electron/cli/desktop";
 
 function project(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), "rankscope-desktop-"));

@@ -5,6 +5,9 @@
  *   vi.mock("electron", async () => (await import("./electronMock")).electron);
  */
 import { EventEmitter } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { vi } from "vitest";
 
 export class FakeWebContents extends EventEmitter {
@@ -89,6 +92,14 @@ export const app = Object.assign(new EventEmitter(), {
   showAboutPanel: vi.fn(),
   getVersion: () => "0.1.0",
   quit: vi.fn(),
+  /** A fresh userData folder per test file, so no test reads or writes the user's own. */
+  paths: {
+    userData: mkdtempSync(path.join(tmpdir(), "rankscope-userdata-")),
+    home: "/home/ana",
+  } as Record<string, string>,
+  getPath: vi.fn((name: string) => app.paths[name] ?? path.join(tmpdir(), name)),
+  addRecentDocument: vi.fn(),
+  clearRecentDocuments: vi.fn(),
 });
 
 export const electron = {
@@ -99,7 +110,11 @@ export const electron = {
   protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
   Menu: { buildFromTemplate: vi.fn((t: unknown) => ({ template: t })), setApplicationMenu: vi.fn() },
   shell: { openExternal: vi.fn(async () => {}) },
-  dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn() },
+  dialog: {
+    showOpenDialog: vi.fn(),
+    showSaveDialog: vi.fn(),
+    showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
+  },
   clipboard: { write: vi.fn(async () => {}) },
   ClipboardItem: class {
     constructor(readonly items: Record<string, unknown>) {}

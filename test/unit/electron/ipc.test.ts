@@ -16,7 +16,7 @@ import { DEMO_NODES, generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import type { EventMap } from "../../../shared/ipc/contract";
 import { registerHandlers } from "../../../electron/handlers";
 import { IngestJobs } from "../../../electron/ingestJobs";
-import { ingestPaths } from "../../../electron/node/ingestThreads";
+import { ingestPaths } from "../../../electron/host/ingestThreads";
 import { INTERNAL } from "../../../electron/internal";
 import { trustSenders } from "../../../electron/ipc";
 import { PathAllowlist } from "../../../electron/paths";

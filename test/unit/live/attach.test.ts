@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { attach, AttachError, liveProxyHandler, resolveTarget } from "../../../electron/node/attach";
+import { attach, AttachError, liveProxyHandler, resolveTarget } from "../../../electron/web/attach";
 import type { FetchLike } from "../../../shared/live/http";
 import type { PollEvent } from "../../../shared/live/poller";
 import { LiveSession } from "../../../shared/live/session";

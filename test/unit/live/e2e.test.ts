@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { attach, type Attachment } from "../../../electron/node/attach";
+import { attach, type Attachment } from "../../../electron/web/attach";
 import type { Timers } from "../../../shared/live/http";
 import type { LiveEvent } from "../../../shared/live/session";
 import { parseIsoNs } from "../../../shared/model/time";

@@ -3,9 +3,9 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { liveProxyHandler, resolveTarget } from "../../../electron/node/attach";
-import { parseOpenArgs, UsageError } from "../../../electron/node/cli";
-import { serveWeb, type WebServer } from "../../../electron/node/webServer";
+import { liveProxyHandler, resolveTarget } from "../../../electron/web/attach";
+import { parseOpenArgs, UsageError } from "../../../electron/cli/cli";
+import { serveWeb, type WebServer } from "../../../electron/web/webServer";
 import { KEY_HEADER } from "../../../shared/ipc/webLaunch";
 import { startFakeSkulk, type FakeSkulk } from "../../fake-skulk/server";
 

@@ -91,5 +91,17 @@ describe("run scopes", () => {
     expect(defaultScope(model.runs.slice(0, 1), model.originSec)).toEqual({ kind: "all" });
     const near = model.runs.map((r, i) => ({ ...r, originSec: model.originSec + i * 5 }));
     expect(defaultScope(near, model.originSec)).toEqual({ kind: "all" });
+    // A later run of counters only (a scrape dated by its file) is not the one opened.
+    const { views } = twoRuns();
+    const scrape = {
+      ...model.runs[1],
+      id: "scrape",
+      lanes: ["nothing-drawn"],
+      originSec: model.originSec + 9 * DAY,
+    };
+    expect(defaultScope([...model.runs, scrape], model.originSec, views)).toEqual({
+      kind: "run",
+      run: "job-b",
+    });
   });
 });

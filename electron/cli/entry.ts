@@ -1,5 +1,5 @@
 // The Node entry point bundled by bin/rankscope.mjs: the CLI and web mode's server.
 export { main, parseOpenArgs, UsageError } from "./cli";
-export { AttachError, liveProxyHandler, resolveTarget } from "./attach";
-export { serveWeb } from "./webServer";
+export { AttachError, liveProxyHandler, resolveTarget } from "../web/attach";
+export { serveWeb } from "../web/webServer";
 export { downloadElectron, electronState, hasDisplay, planLaunch } from "./desktop";

@@ -3,7 +3,7 @@ import { notReadReport } from "../../shared/ingest/report";
 import { finalizeModel } from "../../shared/model/dataset";
 import { formatInspect, inspectReport } from "../../shared/model/summary";
 import type { Model } from "../../shared/model/types";
-import { ingestPaths } from "./ingestThreads";
+import { ingestPaths } from "../host/ingestThreads";
 
 const USAGE = `usage:
   rankscope [PATH...]                      open the app (web mode when Electron is missing)

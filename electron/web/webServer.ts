@@ -4,8 +4,8 @@ import { pipeline } from "node:stream/promises";
 import { KEY_HEADER, KEY_PARAM, type LaunchList } from "../../shared/ipc/webLaunch";
 import { contentSecurityPolicy } from "../security";
 import type { LiveRequestHandler } from "./attach";
-import { NotAFileError, openRegularFile, walkPaths } from "./fsSource";
-import { contentTypeOf, fileUnder } from "./staticPath";
+import { NotAFileError, openRegularFile, walkPaths } from "../host/fsSource";
+import { contentTypeOf, fileUnder } from "../host/staticPath";
 
 export interface WebServer {
   server: Server;
@@ -18,7 +18,7 @@ export interface WebServer {
 
 export interface ServeOptions {
   /**
-   * `rankscope --attach URL`: the proxy of that one cluster (electron/node/attach.ts), at
+   * `rankscope --attach URL`: the proxy of that one cluster (electron/web/attach.ts), at
    * /api/live/*, behind the same Host check and launch secret as the rest of /api.
    */
   live?: LiveRequestHandler;
@@ -167,7 +167,8 @@ async function sendFile(
     return void res.end();
   }
   try {
-    await pipeline(fh.createReadStream({ start, end }), res);
+    // 1 MiB reads: the default 64 KiB costs a big file thousands of extra writes.
+    await pipeline(fh.createReadStream({ start, end, highWaterMark: 1 << 20 }), res);
   } catch {
     // The file failed mid-read or the page went away: the response cannot be fixed now.
     res.destroy();

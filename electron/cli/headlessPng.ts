@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CHROMIUM_ARGS, findChromium } from "./chromium";
-import { serveWeb } from "./webServer";
+import { serveWeb } from "../web/webServer";
 
 /**
  * `rankscope export PATH... --png OUT.png`: the same renderer the app uses, drawn in a
