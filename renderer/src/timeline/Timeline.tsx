@@ -4,6 +4,7 @@ import { useShallow } from "zustand/react/shallow";
 import { currentClock, currentData, type CurrentData } from "../app/current";
 import { recordPaint } from "../app/perf";
 import { useApp, type AppState } from "../app/store";
+import { activePalette } from "../app/theme";
 import { axisContext } from "../view/axis";
 import { laneMatches } from "../view/filter";
 import { buildRows, visibleRows, type Row } from "../view/layout";
@@ -279,6 +280,7 @@ function paint(c: Canvases, l: Layout, s: AppState): void {
   const w = plotWidthOf(l.size);
   const scale = new TimeScale(s.view, w);
   const clock = currentClock(s);
+  const palette = activePalette();
   if (c.lanes) {
     drawTimeline(prepare(c.lanes, w, l.size.height, dpr), {
       width: w,
@@ -293,9 +295,10 @@ function paint(c: Canvases, l: Layout, s: AppState): void {
       selectedLane: s.selectedLane,
       shifts: s.shifts,
       overlays: overlaysOf(s),
+      palette,
     });
   }
-  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), scale, clock, w, AXIS_HEIGHT);
+  if (c.axis) drawAxisTicks(prepare(c.axis, w, AXIS_HEIGHT, dpr), scale, clock, w, AXIS_HEIGHT, palette);
   if (c.context) c.context.textContent = axisContext(scale, clock);
   recordPaint(performance.now() - t0, l.data.lanes.length > 0);
 }
