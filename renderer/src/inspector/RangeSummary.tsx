@@ -1,10 +1,11 @@
 import { useMemo, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { FAMILY_COLORS, FAMILY_LABELS, type PhaseFamily } from "../../../shared/model/phases";
+import { FAMILY_LABELS, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import { markRange } from "../app/annotations";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
+import { useTheme } from "../app/theme";
 import { formatInstant } from "../view/axis";
 import { laneMatches } from "../view/filter";
 import { laneShift } from "../view/laneView";
@@ -28,6 +29,7 @@ export function RangeSummary() {
       filter: s.filter,
     })),
   );
+  const colors = useTheme((t) => t.palette.families);
   const rows = useMemo(() => {
     void version;
     if (!range) return [];
@@ -88,7 +90,7 @@ export function RangeSummary() {
               <th>Lane</th>
               {families.map((f) => (
                 <th key={f} title={FAMILY_LABELS[f]}>
-                  <span className="swatch" style={{ background: FAMILY_COLORS[f] }} /> {FAMILY_LABELS[f]}
+                  <span className="swatch" style={{ background: colors[f] }} /> {FAMILY_LABELS[f]}
                 </th>
               ))}
               <th title="Time of the range outside any phase of the lane">no phase</th>
