@@ -32,7 +32,8 @@ export async function exportPngHeadless(
   });
   try {
     // A private profile: nothing of the user's library is read or written.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Dark, as the picture has always been: a command line has no theme chosen to follow.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
     const page = await context.newPage();
     await page.goto(url);
     type Hooks = {

@@ -10,6 +10,7 @@ import { firstPaintAt, fullAt, importMarks, markImportStart, paintTimes } from "
 import { useLive } from "./live/store";
 import { laneGaps } from "./view/gaps";
 import { KEYMAP } from "./app/keymap";
+import { PALETTES, type ThemeName } from "./view/theme";
 
 const nextFrame = () => new Promise<void>((ok) => requestAnimationFrame(() => ok()));
 
@@ -74,7 +75,7 @@ export interface TestHooks {
   /** The time axis's tick labels as drawn now (the axis is a canvas). */
   axisLabels(): string[];
   /** The annotated picture of the whole run (or `range`), as base64 PNG (`rankscope export --png`). */
-  exportPng(o: { width: number; pixelRatio: number; range?: View }): Promise<string>;
+  exportPng(o: { width: number; pixelRatio: number; range?: View; theme?: ThemeName }): Promise<string>;
 }
 
 export function installTestHooks(): void {
@@ -219,9 +220,17 @@ export function installTestHooks(): void {
       return out;
     },
   };
-  hooks.exportPng = async ({ width, pixelRatio, range }) => {
+  hooks.exportPng = async ({ width, pixelRatio, range, theme }) => {
     const s = useApp.getState();
-    const canvas = await pictureOfCurrentLoaded(s, currentData(), range ?? s.bounds, width, pixelRatio);
+    const palette = theme ? PALETTES[theme] : undefined;
+    const canvas = await pictureOfCurrentLoaded(
+      s,
+      currentData(),
+      range ?? s.bounds,
+      width,
+      pixelRatio,
+      palette,
+    );
     const bytes = await toPng(canvas);
     let bin = "";
     for (let i = 0; i < bytes.length; i += 0x8000)

@@ -85,20 +85,7 @@ export function phaseFamily(name: string): PhaseFamily {
   return "other";
 }
 
-export const FAMILY_COLORS: Record<PhaseFamily, string> = {
-  setup: "#7b8794",
-  task: "#4c9be8",
-  barrier: "#e8a33d",
-  prefill: "#3fb37f",
-  decode: "#8e6bd8",
-  compute: "#3aa6b9",
-  io: "#b5a642",
-  cancel: "#d9822b",
-  done: "#5a6b7b",
-  error: "#e0474c",
-  other: "#9aa5b1",
-};
-
+// Their colours are the view's: renderer/src/view/theme.ts, one set checked for both themes.
 export const FAMILY_LABELS: Record<PhaseFamily, string> = {
   setup: "setup / load",
   task: "task intake",

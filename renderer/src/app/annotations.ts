@@ -50,6 +50,8 @@ export function markExtent(s: AppState): View | null {
   if (sel && lane) {
     const shift = laneShift(lane, s.shifts);
     const { spans, markers } = lane.data;
+    // A paged lane's span is kept by its fields (its index is into a tile).
+    if (sel.kind === "span" && sel.span) return { start: sel.span.start + shift, end: sel.span.end + shift };
     if (sel.kind === "span" && sel.index < spans.start.length)
       return { start: spans.start[sel.index] + shift, end: spans.end[sel.index] + shift };
     if (sel.kind === "marker" && sel.index < markers.t.length)

@@ -1,12 +1,14 @@
 import { useMemo } from "react";
-import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
+import { FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { spanNameIds } from "../view/laneView";
+import { useTheme } from "../app/theme";
 
 /** The phase families present in the open dataset, with their colours. */
 export function Legend() {
   const version = useApp((s) => s.dataVersion);
+  const colors = useTheme((s) => s.palette.families);
   const families = useMemo(() => {
     void version;
     const seen = new Set<PhaseFamily>();
@@ -20,7 +22,7 @@ export function Legend() {
     <div className="legend" data-testid="legend">
       {families.map((f) => (
         <span key={f} className="legend-item">
-          <span className="swatch" style={{ background: FAMILY_COLORS[f] }} />
+          <span className="swatch" style={{ background: colors[f] }} />
           {FAMILY_LABELS[f]}
         </span>
       ))}

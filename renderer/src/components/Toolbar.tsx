@@ -8,6 +8,7 @@ import { filesFromList } from "../ingest/dropWalk";
 import { formatInstant } from "../view/axis";
 import { fitView } from "../view/timeScale";
 import { Legend } from "./Legend";
+import { ThemeToggle } from "./ThemeToggle";
 
 export function Toolbar() {
   const folderInput = useRef<HTMLInputElement>(null);
@@ -120,6 +121,7 @@ export function Toolbar() {
       >
         {host.kind === "web" ? "web mode" : "desktop"}
       </span>
+      <ThemeToggle />
     </header>
   );
 }

@@ -1,5 +1,5 @@
 import { nodeLabels } from "../../../shared/model/nodeNames";
-import { FAMILY_COLORS, FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
+import { FAMILY_LABELS, phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import type { AnnotationRow, DatasetRow } from "../db/db";
 import { formatInstant, formatSince } from "../view/axis";
@@ -8,8 +8,10 @@ import { drawAxisTicks } from "../timeline/axisDraw";
 import { drawTimeline } from "../timeline/draw";
 import { buildRows, GROUP_HEIGHT } from "../view/layout";
 import { currentClock, tileCache, type CurrentData } from "../app/current";
+import { activePalette } from "../app/theme";
 import { spanNameIds, type LaneView } from "../view/laneView";
 import { scopeSubject } from "../view/runs";
+import type { Palette } from "../view/theme";
 import { TimeScale, type View } from "../view/timeScale";
 
 export interface PngOptions {
@@ -28,6 +30,8 @@ export interface PngOptions {
   /** CSS pixels of the whole picture. */
   width: number;
   pixelRatio: number;
+  /** The colours: the chosen theme's, as on screen. */
+  palette: Palette;
 }
 
 const HEADER = 240;
@@ -53,16 +57,17 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
   canvas.height = Math.round(height * o.pixelRatio);
   const ctx = canvas.getContext("2d")!;
   ctx.scale(o.pixelRatio, o.pixelRatio);
-  ctx.fillStyle = "#14181d";
+  const p = o.palette;
+  ctx.fillStyle = p.bg;
   ctx.fillRect(0, 0, width, height);
 
   // Caption: what and when.
-  ctx.fillStyle = "#e6edf3";
+  ctx.fillStyle = p.text;
   ctx.font = "bold 15px system-ui, sans-serif";
   ctx.textBaseline = "top";
   ctx.fillText(`Rankscope · ${o.dataset.name}${o.subject ? ` · ${o.subject}` : ""}`, 10, 8);
   ctx.font = "12px system-ui, sans-serif";
-  ctx.fillStyle = "#8b96a3";
+  ctx.fillStyle = p.dim;
   const { originSec } = o.dataset;
   const span = `${formatDuration(o.range.end - o.range.start)}, ${o.lanes.length} lanes`;
   ctx.fillText(
@@ -80,9 +85,9 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   for (const f of families) {
-    ctx.fillStyle = FAMILY_COLORS[f];
+    ctx.fillStyle = p.families[f];
     ctx.fillRect(x, CAPTION + 6, 12, 10);
-    ctx.fillStyle = "#c9d1d9";
+    ctx.fillStyle = p.text;
     ctx.fillText(FAMILY_LABELS[f], x + 16, CAPTION + 11);
     x += 24 + ctx.measureText(FAMILY_LABELS[f]).width;
   }
@@ -90,7 +95,7 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
   const scale = new TimeScale(o.range, plot);
   ctx.save();
   ctx.translate(HEADER, CAPTION + LEGEND);
-  drawAxisTicks(ctx, scale, o.clock, plot, AXIS);
+  drawAxisTicks(ctx, scale, o.clock, plot, AXIS, p);
   ctx.translate(0, AXIS);
   ctx.beginPath();
   ctx.rect(0, 0, plot, lanesHeight);
@@ -108,33 +113,34 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
     selectedLane: null,
     shifts: o.shifts,
     overlays: { selection: null, taskNeedle: null, annotations: o.annotations, range: null },
+    palette: p,
   });
   ctx.restore();
 
   // Lane headers, as on screen.
   const top = CAPTION + LEGEND + AXIS;
   const nodes = nodeLabels(o.lanes.map((l) => l.data.info));
-  ctx.fillStyle = "#1b2128";
+  ctx.fillStyle = p.panel;
   ctx.fillRect(0, top, HEADER, lanesHeight);
   for (const r of rows) {
     const y = top + r.y;
     if (r.kind === "group") {
-      ctx.fillStyle = "#222a33";
+      ctx.fillStyle = p.group;
       ctx.fillRect(0, y, HEADER, GROUP_HEIGHT);
-      ctx.fillStyle = "#e6edf3";
+      ctx.fillStyle = p.text;
       ctx.font = "bold 12px system-ui, sans-serif";
       ctx.fillText(r.label, 8, y + GROUP_HEIGHT / 2);
       continue;
     }
     const info = o.lanes[r.lane].data.info;
     ctx.font = "bold 12px system-ui, sans-serif";
-    ctx.fillStyle = "#e6edf3";
+    ctx.fillStyle = p.text;
     const node = (info.node && nodes.get(info.node)?.text) || info.label;
     ctx.fillText(node, 8, y + 12);
     // Measured in the bold face it was drawn in: a long friendly name must not run into the rank.
     const nodeWidth = ctx.measureText(node).width;
     if (info.rank != null) {
-      ctx.fillStyle = "#58a6ff";
+      ctx.fillStyle = p.accent;
       ctx.font = "12px system-ui, sans-serif";
       ctx.fillText(
         `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}`,
@@ -143,7 +149,7 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
       );
     }
     ctx.font = "11px system-ui, sans-serif";
-    ctx.fillStyle = "#8b96a3";
+    ctx.fillStyle = p.dim;
     const open = o.lanes[r.lane].open;
     const shift = o.shifts[info.id];
     const line2 = [
@@ -154,10 +160,10 @@ export function renderPicture(o: PngOptions): HTMLCanvasElement {
       .filter(Boolean)
       .join(" · ");
     ctx.fillText(line2, 8, y + 30);
-    ctx.fillStyle = "#2d3640";
+    ctx.fillStyle = p.border;
     ctx.fillRect(0, y + r.h - 1, HEADER, 1);
   }
-  ctx.fillStyle = "#2d3640";
+  ctx.fillStyle = p.border;
   ctx.fillRect(HEADER - 1, top, 1, lanesHeight);
   return canvas;
 }
@@ -175,6 +181,7 @@ export function pictureOfCurrent(
   range: View,
   width: number,
   pixelRatio: number,
+  palette: Palette = activePalette(),
 ): HTMLCanvasElement {
   if (!s.current) throw new Error("no dataset is open");
   return renderPicture({
@@ -190,6 +197,7 @@ export function pictureOfCurrent(
     range,
     width,
     pixelRatio,
+    palette,
   });
 }
 

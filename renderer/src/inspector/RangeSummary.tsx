@@ -1,10 +1,11 @@
 import { useMemo, type ReactNode } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { FAMILY_COLORS, FAMILY_LABELS, type PhaseFamily } from "../../../shared/model/phases";
+import { FAMILY_LABELS, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import { markRange } from "../app/annotations";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
+import { useTheme } from "../app/theme";
 import { formatInstant } from "../view/axis";
 import { laneMatches } from "../view/filter";
 import { laneShift } from "../view/laneView";
@@ -13,6 +14,7 @@ import { rangeStats, type LaneRangeStats } from "../view/rangeStats";
 import { clampView } from "../view/timeScale";
 
 const MAX_ROWS = 300;
+const APPROX = "A big lane's memory is kept in memory at a coarser level: bounds over whole buckets";
 
 /**
  * The selected range: its length and ends, each shown lane's time in each phase family over
@@ -28,6 +30,7 @@ export function RangeSummary() {
       filter: s.filter,
     })),
   );
+  const colors = useTheme((t) => t.palette.families);
   const rows = useMemo(() => {
     void version;
     if (!range) return [];
@@ -88,7 +91,7 @@ export function RangeSummary() {
               <th>Lane</th>
               {families.map((f) => (
                 <th key={f} title={FAMILY_LABELS[f]}>
-                  <span className="swatch" style={{ background: FAMILY_COLORS[f] }} /> {FAMILY_LABELS[f]}
+                  <span className="swatch" style={{ background: colors[f] }} /> {FAMILY_LABELS[f]}
                 </th>
               ))}
               <th title="Time of the range outside any phase of the lane">no phase</th>
@@ -135,8 +138,14 @@ export function RangeSummary() {
                 <tr key={`${r.laneId}|${m.name}`}>
                   <td title={r.label}>{shortLabel(r)}</td>
                   <td>{m.name}</td>
-                  <td data-value={m.min}>{bytes(m.min)}</td>
-                  <td data-value={m.max}>{bytes(m.max)}</td>
+                  <td data-value={m.min} title={m.approx ? APPROX : undefined}>
+                    {m.approx ? "≈ " : ""}
+                    {bytes(m.min)}
+                  </td>
+                  <td data-value={m.max} title={m.approx ? APPROX : undefined}>
+                    {m.approx ? "≈ " : ""}
+                    {bytes(m.max)}
+                  </td>
                 </tr>
               )),
             )}

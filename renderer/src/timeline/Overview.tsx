@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
+import { activePalette } from "../app/theme";
 import { spanColor } from "./draw";
 import { frames } from "./frames";
 import { residentSpansAt } from "../view/laneView";
@@ -35,9 +36,10 @@ export function Overview({ left }: { left: number }) {
         const ctx = canvas.getContext("2d")!;
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         const full = new TimeScale(bounds, w);
-        const key = `${version}:${w}:${bounds.start}:${bounds.end}`;
+        const p = activePalette();
+        const key = `${p.name}:${version}:${w}:${bounds.start}:${bounds.end}`;
         if (backdrop.current.key !== key) {
-          ctx.fillStyle = "#101418";
+          ctx.fillStyle = p.overviewBg;
           ctx.fillRect(0, 0, w, HEIGHT);
           const lanes = currentData().lanes;
           const rowH = Math.max(HEIGHT / Math.max(lanes.length, 1), 0.5);
@@ -47,7 +49,7 @@ export function Overview({ left }: { left: number }) {
             for (let i = 0; i < spans.start.length; i++) {
               if (spans.depth[i]) continue;
               const x0 = full.toX(spans.start[i] + b);
-              ctx.fillStyle = spanColor(spans.strings[spans.name[i]]);
+              ctx.fillStyle = spanColor(spans.strings[spans.name[i]], p);
               ctx.fillRect(
                 x0,
                 li * rowH,
@@ -62,10 +64,10 @@ export function Overview({ left }: { left: number }) {
         }
         const x0 = full.toX(view.start);
         const x1 = full.toX(view.end);
-        ctx.fillStyle = "rgba(0,0,0,0.45)";
+        ctx.fillStyle = p.overviewShade;
         ctx.fillRect(0, 0, Math.max(x0, 0), HEIGHT);
         ctx.fillRect(x1, 0, w - x1, HEIGHT);
-        ctx.strokeStyle = "#58a6ff";
+        ctx.strokeStyle = p.accent;
         ctx.lineWidth = 1.5;
         ctx.strokeRect(
           Math.max(x0, 0.75),

@@ -4,6 +4,7 @@ import { useShallow } from "zustand/react/shallow";
 import { currentClock, currentData, tileCache, type CurrentData } from "../app/current";
 import { recordPaint } from "../app/perf";
 import { useApp, type AppState } from "../app/store";
+import { activePalette } from "../app/theme";
 import { axisContext } from "../view/axis";
 import { laneMatches } from "../view/filter";
 import { buildRows, visibleRows, type Row } from "../view/layout";
@@ -318,6 +319,7 @@ function paint(c: Canvases, l: Layout, s: AppState): void {
   const w = plotWidthOf(l.size);
   const scale = new TimeScale(s.view, w);
   const clock = currentClock(s);
+  const palette = activePalette();
   if (c.lanes) {
     drawTimeline(prepare(c.lanes, w, l.size.height, dpr), {
       width: w,
@@ -332,12 +334,13 @@ function paint(c: Canvases, l: Layout, s: AppState): void {
       selectedLane: s.selectedLane,
       shifts: s.shifts,
       overlays: overlaysOf(s),
+      palette,
     });
   }
   if (c.axis) {
     const ctx = prepare(c.axis, w, AXIS_HEIGHT, dpr);
-    drawAxisTicks(ctx, scale, clock, w, AXIS_HEIGHT);
-    drawAxisRange(ctx, scale, s.range, w, AXIS_HEIGHT);
+    drawAxisTicks(ctx, scale, clock, w, AXIS_HEIGHT, palette);
+    drawAxisRange(ctx, scale, s.range, w, AXIS_HEIGHT, palette);
   }
   if (c.context) c.context.textContent = axisContext(scale, clock);
   recordPaint(performance.now() - t0, l.data.lanes.length > 0);

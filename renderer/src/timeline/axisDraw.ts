@@ -1,6 +1,7 @@
 import { formatDuration } from "../../../shared/model/time";
 import { axisTicks } from "../view/axis";
 import type { AxisClock } from "../view/runs";
+import type { Palette } from "../view/theme";
 import type { TimeScale } from "../view/timeScale";
 
 /** The time axis strip: ticks labelled in the chosen clock; boundaries (a new day…) stand out. */
@@ -10,19 +11,20 @@ export function drawAxisTicks(
   clock: AxisClock,
   w: number,
   h: number,
+  p: Palette,
 ): void {
-  ctx.fillStyle = "#1b2128";
+  ctx.fillStyle = p.axisBg;
   ctx.fillRect(0, 0, w, h);
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   for (const tick of axisTicks(scale, clock, Math.max(2, Math.floor(w / 130)))) {
     const x = Math.round(scale.toX(tick.t)) + 0.5;
-    ctx.strokeStyle = tick.major ? "#8b96a3" : "#3a444f";
+    ctx.strokeStyle = tick.major ? p.tickMajor : p.tickMinor;
     ctx.beginPath();
     ctx.moveTo(x, tick.major ? 0 : h - 8);
     ctx.lineTo(x, h);
     ctx.stroke();
-    ctx.fillStyle = tick.major ? "#e6edf3" : "#8b96a3";
+    ctx.fillStyle = tick.major ? p.text : p.dim;
     ctx.fillText(tick.label, x + 3, h / 2 - 2);
   }
 }
@@ -34,6 +36,7 @@ export function drawAxisRange(
   range: { start: number; end: number } | null,
   w: number,
   h: number,
+  p: Palette,
 ): void {
   if (!range) return;
   const x0 = scale.toX(range.start);
@@ -41,8 +44,13 @@ export function drawAxisRange(
   if (x1 < 0 || x0 > w) return;
   const a = Math.max(0, x0);
   const b = Math.min(w, x1);
-  ctx.fillStyle = "rgba(88,166,255,0.35)";
+  // Twice the lanes' tint: the axis strip is where the range is read off.
+  ctx.fillStyle = p.rangeFill;
   ctx.fillRect(a, 0, Math.max(b - a, 1), h);
+  ctx.fillRect(a, 0, Math.max(b - a, 1), h);
+  ctx.fillStyle = p.rangeEdge;
+  if (x0 >= 0) ctx.fillRect(Math.round(x0) - 1, 0, 1.5, h);
+  if (x1 <= w) ctx.fillRect(Math.round(x1), 0, 1.5, h);
   ctx.font = "bold 11px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   const label = formatDuration(range.end - range.start);
@@ -51,8 +59,8 @@ export function drawAxisRange(
   const cx = (a + b) / 2;
   let lx = b - a >= tw ? cx - tw / 2 : b + 4;
   if (lx + tw > w) lx = Math.max(0, a - 4 - tw);
-  ctx.fillStyle = "#0d1117";
+  ctx.fillStyle = p.tooltipBg;
   ctx.fillRect(lx, 4, tw, h - 8);
-  ctx.fillStyle = "#79c0ff";
+  ctx.fillStyle = p.accent;
   ctx.fillText(label, lx + 5, h / 2);
 }

@@ -1,5 +1,5 @@
 import { area, curveStepAfter, line } from "d3";
-import { FAMILY_COLORS, phaseFamily } from "../../../shared/model/phases";
+import { phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import { MarkerKind, SpanFlag } from "../../../shared/model/types";
 import {
@@ -21,6 +21,7 @@ import {
   spansAt,
   type LaneView,
 } from "../view/laneView";
+import { labelOn, type Palette } from "../view/theme";
 import { TimeScale } from "../view/timeScale";
 import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
@@ -42,51 +43,41 @@ export interface Frame {
   /** Per-lane time shifts: a lane's data at t is drawn at t + shift. */
   shifts: Record<string, number>;
   overlays: Overlays;
+  /** The colours to draw with (the chosen theme's, on screen and in an export). */
+  palette: Palette;
 }
 
-const COLORS = {
-  bg: "#14181d",
-  laneAlt: "#171c22",
-  group: "#1e252d",
-  grid: "#232b34",
-  text: "#e6edf3",
-  textDim: "#8b96a3",
-  memArea: ["rgba(88, 166, 255, 0.45)", "rgba(88, 166, 255, 0.2)"],
-  memLine: "rgba(255, 214, 102, 0.9)",
-  open: "#ff5c5c",
-  cursor: "rgba(255,255,255,0.55)",
-  select: "rgba(88,166,255,0.12)",
-};
-
-const familyColor = new Map<string, string>();
-export function spanColor(name: string): string {
-  let c = familyColor.get(name);
-  if (!c) familyColor.set(name, (c = FAMILY_COLORS[phaseFamily(name)]));
-  return c;
+const families = new Map<string, PhaseFamily>();
+/** A span's fill: its phase family's colour in the palette. */
+export function spanColor(name: string, p: Palette): string {
+  let f = families.get(name);
+  if (!f) families.set(name, (f = phaseFamily(name)));
+  return p.families[f];
 }
 
-function hatchPattern(ctx: CanvasRenderingContext2D): CanvasPattern | null {
-  return stripes(ctx, { size: 8, color: "rgba(255,92,92,0.85)", width: 2, rising: true });
+function hatchPattern(ctx: CanvasRenderingContext2D, p: Palette): CanvasPattern | null {
+  return stripes(ctx, { size: 8, color: p.openHatch, width: 2, rising: true });
 }
 
 /** Draws the lanes area: React owns the canvas, this function owns the pixels. */
 export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
-  ctx.fillStyle = COLORS.bg;
+  const p = f.palette;
+  ctx.fillStyle = p.bg;
   ctx.fillRect(0, 0, f.width, f.height);
   for (const row of f.rows) {
     const y = row.y - f.scrollTop;
     if (row.kind === "group") {
-      ctx.fillStyle = COLORS.group;
+      ctx.fillStyle = p.group;
       ctx.fillRect(0, y, f.width, row.h);
       continue;
     }
     const lane = f.lanes[row.lane];
     if (row.lane % 2) {
-      ctx.fillStyle = COLORS.laneAlt;
+      ctx.fillStyle = p.laneAlt;
       ctx.fillRect(0, y, f.width, row.h);
     }
     if (f.selectedLane === lane.data.info.id) {
-      ctx.fillStyle = COLORS.select;
+      ctx.fillStyle = p.select;
       ctx.fillRect(0, y, f.width, row.h);
     }
     const shift = laneShift(lane, f.shifts);
@@ -103,16 +94,16 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
     drawMemory(ctx, lf, lane, y);
     drawSpans(ctx, lf, lane, y);
     drawMarkers(ctx, lf, lane, y);
-    drawGaps(ctx, lf.scale, lane, y);
-    drawLaneOverlays(ctx, lf.scale, lane, y, f.overlays);
-    ctx.fillStyle = COLORS.grid;
+    drawGaps(ctx, lf.scale, lane, y, p);
+    drawLaneOverlays(ctx, lf.scale, lane, y, f.overlays, p);
+    ctx.fillStyle = p.grid;
     ctx.fillRect(0, y + LANE_HEIGHT - 1, f.width, 1);
   }
-  drawRange(ctx, f.scale, f.overlays.range, f.height);
-  drawAnnotations(ctx, f.scale, f.rows, f.lanes, f.scrollTop, f.height, f.overlays);
+  drawRange(ctx, f.scale, f.overlays.range, f.height, p);
+  drawAnnotations(ctx, f.scale, f.rows, f.lanes, f.scrollTop, f.height, f.overlays, p);
   for (const [t, color] of [
-    [f.cursor, COLORS.cursor],
-    [f.pinned, "#ffd666"],
+    [f.cursor, p.cursor],
+    [f.pinned, p.pin],
   ] as const) {
     if (t === null) continue;
     const x = Math.round(f.scale.toX(t)) + 0.5;
@@ -132,6 +123,7 @@ function withMargin(view: { start: number; end: number }): { start: number; end:
 }
 
 function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
+  const p = f.palette;
   const { scale } = f;
   const spans = spansAt(lane, scale.nsPerPx, withMargin(scale.view));
   const { strings } = spans;
@@ -156,20 +148,21 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
       const col = Math.floor(x0);
       if (lastCol[depth] === col) continue;
       lastCol[depth] = col;
-      ctx.fillStyle = spanColor(name);
+      ctx.fillStyle = spanColor(name, p);
       ctx.fillRect(col, top, 1, h);
       continue;
     }
-    ctx.fillStyle = spanColor(name);
+    const fill = spanColor(name, p);
+    ctx.fillStyle = fill;
     ctx.fillRect(x0, top, x1 - x0 - (x1 - x0 > 3 ? 1 : 0), h);
     if (depth) continue;
     if (flags & SpanFlag.TruncatedStart) {
-      ctx.fillStyle = "rgba(0,0,0,0.35)";
+      ctx.fillStyle = p.truncatedShade;
       ctx.fillRect(x0, top, Math.min(6, x1 - x0), h);
     }
-    if (flags & SpanFlag.Open && !isRestingPhase(name)) drawOpen(ctx, lane, name, s, e, x0, x1, top, h);
+    if (flags & SpanFlag.Open && !isRestingPhase(name)) drawOpen(ctx, p, name, s, e, x0, x1, top, h);
     else if (x1 - x0 > 30) {
-      ctx.fillStyle = "#0d1117";
+      ctx.fillStyle = labelOn(p, fill);
       label(ctx, name, x0 + 3, top + h / 2, x1 - x0 - 6);
     }
   }
@@ -177,7 +170,7 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
 
 function drawOpen(
   ctx: CanvasRenderingContext2D,
-  lane: LaneView,
+  p: Palette,
   name: string,
   s: number,
   e: number,
@@ -186,22 +179,21 @@ function drawOpen(
   top: number,
   h: number,
 ) {
-  void lane;
-  const pattern = hatchPattern(ctx);
+  const pattern = hatchPattern(ctx, p);
   if (pattern) {
     ctx.fillStyle = pattern;
     ctx.fillRect(x0, top, x1 - x0, h);
   }
-  ctx.strokeStyle = COLORS.open;
+  ctx.strokeStyle = p.open;
   ctx.lineWidth = 2;
   ctx.strokeRect(x0 + 1, top + 1, Math.max(x1 - x0 - 2, 1), h - 2);
   const text = `${name} · still open after ${formatDuration(e - s)}`;
   ctx.font = "bold 11px system-ui, sans-serif";
   const w = ctx.measureText(text).width + 8;
   const tx = Math.max(x0 + 2, Math.min(x1 - w, x0 + 2));
-  ctx.fillStyle = "rgba(20,24,29,0.85)";
+  ctx.fillStyle = p.openLabelBg;
   ctx.fillRect(tx, top + 2, Math.min(w, Math.max(x1 - tx - 2, 0)), h - 4);
-  ctx.fillStyle = COLORS.open;
+  ctx.fillStyle = p.open;
   label(ctx, text, tx + 4, top + h / 2, x1 - tx - 8);
   ctx.font = "11px system-ui, sans-serif";
 }
@@ -371,7 +363,7 @@ function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: 
       samplesAt(lane, c, f.scale.nsPerPx, range),
       base,
       y,
-      COLORS.memArea[Math.min(i, 1)],
+      i ? f.palette.memAreaLow : f.palette.memArea,
       null,
     );
   });
@@ -383,20 +375,9 @@ function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: 
       null,
       y,
       null,
-      COLORS.memLine,
+      f.palette.memLine,
     );
 }
-
-const MARKER_COLORS: Record<number, string> = {
-  [MarkerKind.Info]: "#c9d1d9",
-  [MarkerKind.Warning]: "#e3b341",
-  [MarkerKind.Error]: "#ff5c5c",
-  [MarkerKind.Exception]: "#ff5c5c",
-  [MarkerKind.Cancel]: "#f0883e",
-  [MarkerKind.Crash]: "#ff2d55",
-  [MarkerKind.Peak]: "#d2a8ff",
-  [MarkerKind.Critical]: "#ff2d55",
-};
 
 function drawMarkers(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
   const { markers } = lane.data;
@@ -411,7 +392,7 @@ function drawMarkers(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y:
     const serious = kind !== MarkerKind.Info && kind !== MarkerKind.Peak;
     if (!serious && x - lastX < 3) continue;
     lastX = x;
-    ctx.fillStyle = MARKER_COLORS[kind] ?? "#fff";
+    ctx.fillStyle = f.palette.markers[kind] ?? f.palette.text;
     if (serious) {
       ctx.fillRect(Math.round(x), y + 1, 1, LANE_HEIGHT - 2);
       ctx.beginPath();

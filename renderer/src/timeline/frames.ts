@@ -1,4 +1,5 @@
 import { useApp, type AppState } from "../app/store";
+import { useTheme } from "../app/theme";
 
 /**
  * The one frame scheduler of the timeline's canvases (lanes, axis, overview): redraw
@@ -49,4 +50,9 @@ useApp.subscribe((s, prev) => {
       frames.schedule();
       return;
     }
+});
+
+// A new theme repaints every canvas at once (the CSS side follows its variables by itself).
+useTheme.subscribe((s, prev) => {
+  if (s.palette !== prev.palette) frames.schedule();
 });

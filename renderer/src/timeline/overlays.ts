@@ -1,6 +1,7 @@
 import { LANE_HEIGHT, BAND_TOP, BAND_HEIGHT, type Row } from "../view/layout";
 import { firstSpanReaching, type LaneView } from "../view/laneView";
 import { gapBands, laneGaps } from "../view/gaps";
+import { labelOn, type Palette } from "../view/theme";
 import type { TimeScale } from "../view/timeScale";
 import { stripes } from "./patterns";
 
@@ -30,23 +31,21 @@ export interface Overlays {
 
 export const NO_OVERLAYS: Overlays = { selection: null, taskNeedle: null, annotations: [], range: null };
 
-const RANGE_FILL = "rgba(88,166,255,0.14)";
-const RANGE_EDGE = "rgba(121,192,255,0.95)";
-
 /** The selected range: a tint across the lanes, with its edges drawn the full height. */
 export function drawRange(
   ctx: CanvasRenderingContext2D,
   scale: TimeScale,
   range: Overlays["range"],
   height: number,
+  p: Palette,
 ): void {
   if (!range) return;
   const x0 = Math.max(-2, scale.toX(range.start));
   const x1 = Math.min(scale.width + 2, scale.toX(range.end));
   if (x1 < -1 || x0 > scale.width + 1) return;
-  ctx.fillStyle = RANGE_FILL;
+  ctx.fillStyle = p.rangeFill;
   ctx.fillRect(x0, 0, Math.max(x1 - x0, 1), height);
-  ctx.fillStyle = RANGE_EDGE;
+  ctx.fillStyle = p.rangeEdge;
   ctx.fillRect(Math.round(x0) - 1, 0, 1.5, height);
   ctx.fillRect(Math.round(x1), 0, 1.5, height);
 }
@@ -58,11 +57,12 @@ export function drawLaneOverlays(
   lane: LaneView,
   y: number,
   o: Overlays,
+  p: Palette,
 ): void {
   const { spans, markers, strings } = lane.data;
   const id = lane.data.info.id;
   if (o.taskNeedle) {
-    ctx.strokeStyle = "#fff";
+    ctx.strokeStyle = p.taskOutline;
     ctx.lineWidth = 1.5;
     for (
       let i = firstSpanReaching({ maxEnd: lane.maxEnd }, scale.view.start);
@@ -76,7 +76,7 @@ export function drawLaneOverlays(
   }
   const sel = o.selection;
   if (sel && sel.laneId === id) {
-    ctx.strokeStyle = "#ffd666";
+    ctx.strokeStyle = p.pin;
     ctx.lineWidth = 2;
     const span =
       sel.span ??
@@ -110,6 +110,7 @@ export function drawAnnotations(
   scrollTop: number,
   height: number,
   o: Overlays,
+  p: Palette,
 ): void {
   if (!o.annotations.length) return;
   const laneRow = new Map<string, Row>();
@@ -132,6 +133,12 @@ export function drawAnnotations(
     ctx.fillStyle = a.color;
     if (x1 - x0 >= 1) ctx.fillRect(x0, top, x1 - x0, h);
     ctx.globalAlpha = 1;
+    // A note keeps the colour it was given; on a light lane a shade beside its lines keeps a
+    // pale colour (the yellow) visible.
+    ctx.fillStyle = p.noteShade;
+    ctx.fillRect(Math.round(x0) + 2, top, 1, h);
+    if (x1 - x0 >= 1) ctx.fillRect(Math.round(x1) - 2, top, 1, h);
+    ctx.fillStyle = a.color;
     ctx.fillRect(Math.round(x0), top, 2, h);
     if (x1 - x0 >= 1) ctx.fillRect(Math.round(x1) - 1, top, 2, h);
     const label = a.text.length > 60 ? `${a.text.slice(0, 59)}…` : a.text;
@@ -140,7 +147,7 @@ export function drawAnnotations(
     const lx = x0 + 2 + w > scale.width ? Math.max(0, x0 - 2 - w) : x0 + 2;
     ctx.fillStyle = a.color;
     ctx.fillRect(lx, top + 2, w, 16);
-    ctx.fillStyle = "#0d1117";
+    ctx.fillStyle = labelOn(p, a.color);
     ctx.fillText(label, lx + 4, top + 4);
   }
   ctx.textBaseline = "middle";
@@ -150,28 +157,34 @@ export function drawAnnotations(
  * History missing from a lane (a live attach's ring overrun): a hatched band over the whole
  * lane height with its length written in, so nobody reads the hole as a quiet runner.
  */
-export function drawGaps(ctx: CanvasRenderingContext2D, scale: TimeScale, lane: LaneView, y: number): void {
+export function drawGaps(
+  ctx: CanvasRenderingContext2D,
+  scale: TimeScale,
+  lane: LaneView,
+  y: number,
+  p: Palette,
+): void {
   const gaps = laneGaps(lane.data);
   if (!gaps.length) return;
-  const gapHatch = stripes(ctx, { size: 6, color: "rgba(201,209,217,0.55)", width: 1, rising: false });
+  const gapHatch = stripes(ctx, { size: 6, color: p.gapHatch, width: 1, rising: false });
   ctx.font = "bold 10px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   for (const b of gapBands(gaps, scale, scale.width)) {
-    ctx.fillStyle = "rgba(13,17,23,0.85)";
+    ctx.fillStyle = p.gapShade;
     ctx.fillRect(b.x0, y + 1, b.x1 - b.x0, LANE_HEIGHT - 2);
     if (gapHatch) {
       ctx.fillStyle = gapHatch;
       ctx.fillRect(b.x0, y + 1, b.x1 - b.x0, LANE_HEIGHT - 2);
     }
-    ctx.fillStyle = "#c9d1d9";
+    ctx.fillStyle = p.gapEdge;
     ctx.fillRect(b.x0, y + 1, 1, LANE_HEIGHT - 2);
     ctx.fillRect(b.x1 - 1, y + 1, 1, LANE_HEIGHT - 2);
     const w = ctx.measureText(b.label).width + 6;
     // Too narrow for its words, the label goes right of the band.
     const lx = b.x1 - b.x0 >= w + 2 ? b.x0 + 2 : b.x1 + 2;
-    ctx.fillStyle = "rgba(13,17,23,0.9)";
+    ctx.fillStyle = p.gapLabelBg;
     ctx.fillRect(lx, y + BAND_TOP + 2, w, BAND_HEIGHT - 4);
-    ctx.fillStyle = "#e6edf3";
+    ctx.fillStyle = p.text;
     ctx.fillText(b.label, lx + 3, y + BAND_TOP + BAND_HEIGHT / 2);
   }
 }

@@ -1,4 +1,5 @@
 import { phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
+import type { CounterLevel } from "../../../shared/model/lod";
 import type { CounterSeries } from "../../../shared/model/types";
 import { groupLabel } from "./layout";
 import { firstSpanReaching, lowerBound, type LaneView } from "./laneView";
@@ -16,8 +17,11 @@ export interface LaneRangeStats {
   families: { family: PhaseFamily; ns: number }[];
   /** Time of the range outside any phase (no data, or between phases). */
   uncovered: number;
-  /** Each memory series the lane draws: its lowest and highest value over the range. */
-  memory: { name: string; min: number; max: number }[];
+  /**
+   * Each memory series the lane draws: its lowest and highest value over the range; `approx`
+   * when read from a paged lane's resident level (bounds over whole buckets, not samples).
+   */
+  memory: { name: string; min: number; max: number; approx?: boolean }[];
 }
 
 /**
@@ -42,8 +46,10 @@ export function rangeStats(lanes: { view: LaneView; shift: number }[], range: Vi
     }
     const memory: LaneRangeStats["memory"] = [];
     for (const series of [...view.memory.area, ...(view.memory.line ? [view.memory.line] : [])]) {
-      const m = extremes(series, a, b);
-      if (m) memory.push({ name: series.name, ...m });
+      const i = view.data.counters.indexOf(series);
+      const level = view.paged?.index.counters[i] ? view.lod.counters[i]?.[0] : undefined;
+      const m = level ? levelExtremes(level, a, b) : extremes(series, a, b);
+      if (m) memory.push({ name: series.name, ...m, ...(level ? { approx: true } : {}) });
     }
     return {
       laneId: info.id,
@@ -73,5 +79,28 @@ export function extremes(c: CounterSeries, a: number, b: number): { min: number;
     if (v < min) min = v;
     if (v > max) max = v;
   }
+  return min <= max ? { min, max } : null;
+}
+
+/**
+ * Bounds over [a, b] from a level's buckets (2^k ns wide; `t` is each bucket's first sample)
+ * that reach into it, and the last value of the bucket before: the value holding at `a`.
+ */
+export function levelExtremes(
+  level: CounterLevel,
+  a: number,
+  b: number,
+): { min: number; max: number } | null {
+  const width = 2 ** level.k;
+  let i = Math.max(0, lowerBound(level.t, a - width));
+  while (i < level.t.length && Math.floor(level.t[i] / width) * width + width <= a) i++;
+  let min = Infinity;
+  let max = -Infinity;
+  const take = (lo: number, hi: number) => {
+    if (lo < min) min = lo;
+    if (hi > max) max = hi;
+  };
+  if (i > 0 && level.t[i - 1] <= b) take(level.last[i - 1], level.last[i - 1]);
+  for (; i < level.t.length && level.t[i] <= b; i++) take(level.min[i], level.max[i]);
   return min <= max ? { min, max } : null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ModelBuilder } from "../../../shared/model/builder";
 import { buildLaneView } from "../../../renderer/src/view/laneView";
-import { extremes, rangeStats } from "../../../renderer/src/view/rangeStats";
+import { extremes, levelExtremes, rangeStats } from "../../../renderer/src/view/rangeStats";
 
 /** A rank: load 0–10 s, prefill 10–12 s, a nested decode step inside it, a barrier from 15 s on. */
 function rank() {
@@ -48,5 +48,26 @@ describe("range statistics", () => {
     expect(extremes(c, 0, 4)).toBeNull();
     expect(extremes(c, 0, 25)).toEqual({ min: 1, max: 3 });
     expect(extremes(c, 25, 30)).toEqual({ min: 3, max: 3 });
+  });
+});
+
+describe("range statistics of a paged lane's memory", () => {
+  it("bound it by the resident level's buckets that reach into the range and the value holding at its start", () => {
+    // Buckets of 2^4 = 16 ns: [0,16) min 1 max 9 last 5; [16,32) min 2 max 3 last 2; [48,64) min 7 max 8 last 8.
+    const level = {
+      k: 4,
+      t: new Float64Array([1, 17, 50]),
+      min: new Float64Array([1, 2, 7]),
+      max: new Float64Array([9, 3, 8]),
+      last: new Float64Array([5, 2, 8]),
+    };
+    // 20–40: the second bucket, and 5 holding from the first.
+    expect(levelExtremes(level, 20, 40)).toEqual({ min: 2, max: 5 });
+    // 33–45: no bucket inside; 2 holds from the second.
+    expect(levelExtremes(level, 33, 45)).toEqual({ min: 2, max: 2 });
+    // 0–60: everything.
+    expect(levelExtremes(level, 0, 60)).toEqual({ min: 1, max: 9 });
+    // Before the first sample: nothing.
+    expect(levelExtremes(level, -40, -20)).toBeNull();
   });
 });
