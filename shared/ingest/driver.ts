@@ -59,6 +59,12 @@ export interface DriverResult {
 
 const PROGRESS_MS = 50;
 const PICTURE_MS = 1000;
+/**
+ * Pictures grow apart as the import goes on: each redraws (merges, copies, draws) all that is
+ * read so far, so at a fixed pace a big import would spend more time drawing itself than
+ * reading. A gap of a quarter of the time elapsed keeps their total a bounded share of it.
+ */
+const PICTURE_GROWTH = 0.25;
 
 export class CancelledError extends Error {
   constructor() {
@@ -97,13 +103,14 @@ export async function driveIngest(
   // until the unit that reads the whole of them is done.
   let preview: { lanes: LaneData[] } = { lanes: [] };
   let lastPicture = 0;
+  const started = Date.now();
   let pictureDue = false;
   // Lanes new or grown since the last picture: hosts that copy lanes across send only these.
   let changed = new Set<string>();
   const picture = (force = false) => {
     if (!opts.onLanes || units.length < 2) return;
     const now = Date.now();
-    if (!force && now - lastPicture < PICTURE_MS) {
+    if (!force && now - lastPicture < Math.max(PICTURE_MS, (now - started) * PICTURE_GROWTH)) {
       pictureDue = true;
       return;
     }
