@@ -5,7 +5,7 @@ import { notReadReport, type NotRead } from "../../../shared/ingest/report";
 import { CancelledError, withNotRead, type IngestHandle, type IngestListeners } from "../host/host";
 import { host } from "../host";
 import type { PickedFile } from "../ingest/dropWalk";
-import { fitView } from "../view/timeScale";
+import { fitView, type View } from "../view/timeScale";
 import { loadAnnotations } from "./annotations";
 import { allLanes, scopeCurrent, setCurrentLanes, setCurrentViews } from "./current";
 import { previewMemMax, previewView } from "../db/preview";
@@ -296,12 +296,24 @@ function showDataset(row: DatasetRow): void {
   if (scope.kind === "run") app.setSidebar("runs");
 }
 
-/** The same dataset with new lane data (previews, then full detail): same scope and view. */
+/**
+ * The same dataset with new lane data (previews, then full detail; an import's pictures as
+ * they grow): same scope, and the same view if the user moved it. A view still fitted to what
+ * was shown fits what is shown now, so an import does not end on the stretch its first
+ * seconds had read.
+ */
 export function rescope(row: DatasetRow): void {
   const app = useApp.getState();
+  const fitted = sameView(app.view, fitView(app.bounds));
   app.setCurrent(row);
   const { bounds } = scopeCurrent(row.runs ?? [], row.originSec, app.scope);
   app.setScopeState(app.scope, bounds);
+  if (fitted) app.setView(fitView(bounds));
+}
+
+function sameView(a: View, b: View): boolean {
+  const tolerance = (b.end - b.start) * 1e-9;
+  return Math.abs(a.start - b.start) <= tolerance && Math.abs(a.end - b.end) <= tolerance;
 }
 
 /**
