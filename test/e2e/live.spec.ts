@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
+import type { TestHooks } from "../../renderer/src/testHooks";
 import { startFakeSkulk, type FakeSkulk } from "../fake-skulk/server";
 
 /*
@@ -16,15 +17,7 @@ let fake: FakeSkulk;
 let launcher: ChildProcess;
 let printed = "";
 
-type Live = {
-  status: string | null;
-  polls: number;
-  perRunner: Record<string, number>;
-  gaps: number;
-  following: boolean;
-  datasetId: string | null;
-  ended: boolean;
-};
+type Live = ReturnType<TestHooks["live"]>;
 const live = (page: Page) =>
   page.evaluate(() => (window as unknown as { __rankscope: { live(): Live } }).__rankscope.live());
 

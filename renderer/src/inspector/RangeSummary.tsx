@@ -7,7 +7,7 @@ import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { useTheme } from "../app/theme";
 import { formatInstant } from "../view/axis";
-import { laneMatches } from "../view/filter";
+import { shownLanes } from "../view/filter";
 import { laneShift } from "../view/laneView";
 import { bytes } from "../view/queries";
 import { rangeStats, type LaneRangeStats } from "../view/rangeStats";
@@ -34,7 +34,7 @@ export function RangeSummary() {
   const rows = useMemo(() => {
     void version;
     if (!range) return [];
-    const lanes = currentData().lanes.filter((l) => !filter.trim() || laneMatches(l, filter));
+    const lanes = shownLanes(currentData().lanes, filter);
     return rangeStats(
       lanes.map((view) => ({ view, shift: laneShift(view, shifts) })),
       range,

@@ -6,7 +6,7 @@ import { recordPaint } from "../app/perf";
 import { useApp, type AppState } from "../app/store";
 import { activePalette } from "../app/theme";
 import { axisContext } from "../view/axis";
-import { laneMatches } from "../view/filter";
+import { shownLanes } from "../view/filter";
 import { buildRows, visibleRows, type Row } from "../view/layout";
 import { panView, TimeScale, zoomView } from "../view/timeScale";
 import { drawAxisRange, drawAxisTicks } from "./axisDraw";
@@ -61,10 +61,10 @@ export function Timeline() {
   }, [dataVersion]);
   const filter = useApp((s) => s.filter);
   // The filter hides lanes; everything below sees only the lanes shown.
-  const data = useMemo<CurrentData>(
-    () => (filter.trim() ? { ...all, lanes: all.lanes.filter((l) => laneMatches(l, filter)) } : all),
-    [all, filter],
-  );
+  const data = useMemo<CurrentData>(() => {
+    const lanes = shownLanes(all.lanes, filter);
+    return lanes === all.lanes ? all : { ...all, lanes };
+  }, [all, filter]);
   const layout = useMemo(
     () =>
       buildRows(

@@ -1,5 +1,10 @@
 import type { LaneView } from "./laneView";
 
+/** The lanes the filter leaves shown (all of them, the same array, when it is empty). */
+export function shownLanes(lanes: LaneView[], query: string): LaneView[] {
+  return query.trim() ? lanes.filter((l) => laneMatches(l, query)) : lanes;
+}
+
 /**
  * The lane filter: every whitespace-separated term must match the lane, by its identity
  * (node, label, runner, model, "rank 3" / "r3", device, group) or by anything it recorded

@@ -2,6 +2,7 @@ import { buildLaneLod, pickLevel, type LaneLod } from "../../../shared/model/lod
 import type { CounterSeries, LaneData } from "../../../shared/model/types";
 import { MarkerKind, SpanFlag } from "../../../shared/model/types";
 import { pagedSamples, pagedSpans, type PagedView } from "./paged";
+import type { SpanTile } from "./tiles";
 
 /** What drawing needs of a lane beyond its raw columns, computed once per load. */
 export interface LaneView {
@@ -28,23 +29,12 @@ export interface LaneView {
   paged?: PagedView;
 }
 
-/** Span columns as drawing reads them: raw spans or one level of detail. */
-export interface SpanArrays {
-  start: Float64Array;
-  end: Float64Array;
-  maxEnd: Float64Array;
-  name: Uint32Array;
-  depth: Uint8Array;
-  flags: Uint8Array;
-  /** The table `name` (and `args`, when present) index: a tile's own, or the lane's. */
-  strings: string[];
-  /** Raw spans only. */
-  args?: Uint32Array;
-  file?: Uint32Array;
-  line?: Uint32Array;
-  /** The level drawn (log2 of its bucket), or RAW (-1) for raw spans. */
-  k: number;
-}
+/**
+ * Span columns as drawing reads them: raw spans, one level of detail, or tiles of either,
+ * with the string table their ids index (a tile's own, or the lane's) and the level drawn
+ * (`k`: log2 of its bucket, or RAW (-1) for raw spans).
+ */
+export type SpanArrays = SpanTile & { k: number };
 
 export interface Samples {
   t: Float64Array;
