@@ -15,16 +15,23 @@ import { finalizeModel } from "../../../shared/model/dataset";
 import type { LaneLod } from "../../../shared/model/lod";
 import { runsExtent } from "../../../shared/model/runs";
 import type { DatasetNote, LaneData } from "../../../shared/model/types";
+import { coalesce, type Coalesced } from "./coalesce";
 import { markFullyLoaded } from "./perf";
 import { db } from "./database";
 import { useApp } from "./store";
 
 let running: IngestHandle | null = null;
 
-function listeners(): IngestListeners {
+/**
+ * How often the progress bar changes: each change is a layout and paint of the page, and at
+ * the driver's pace (20 a second, with a width transition) they took a core from the import.
+ */
+const PROGRESS_MS = 250;
+
+function listeners(progress: Coalesced<IngestProgress>): IngestListeners {
   const { setIngest } = useApp.getState();
   return {
-    onProgress: (progress: IngestProgress) => setIngest({ progress }),
+    onProgress: (p: IngestProgress) => progress.push(p),
     onFile: (report: FileReport) => setIngest({ reports: [...useApp.getState().ingest.reports, report] }),
   };
 }
@@ -67,26 +74,30 @@ async function runImport(
   const before = app.current?.id ?? null;
   const seen = new Map<string, { lane: LaneData; lod: LaneLod | undefined }>();
   let shown = false;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const draw = () => {
-    timer = null;
-    if (running !== handle) return;
-    shown = true;
-    const all = [...seen.values()];
-    showProvisional({
-      id,
-      name: label,
-      lanes: all.map((x) => x.lane),
-      lods: all.map((x) => x.lod),
-      files: useApp.getState().ingest.reports,
-      notes: [],
-    });
-  };
+  const progress = coalesce(PROGRESS_MS, (p: IngestProgress) => useApp.getState().setIngest({ progress: p }));
+  // The first picture at once, then one per PICTURE_MS of all that arrived meanwhile.
+  const picture = coalesce(
+    PICTURE_MS,
+    () => {
+      if (running !== handle) return;
+      shown = true;
+      const all = [...seen.values()];
+      showProvisional({
+        id,
+        name: label,
+        lanes: all.map((x) => x.lane),
+        lods: all.map((x) => x.lod),
+        files: useApp.getState().ingest.reports,
+        notes: [],
+      });
+    },
+    0,
+  );
   const handle = start({
-    ...listeners(),
+    ...listeners(progress),
     onPicture(lanes, lods) {
       lanes.forEach((lane, i) => seen.set(lane.info.id, { lane, lod: lods[i] ?? undefined }));
-      timer ??= setTimeout(draw, shown ? PICTURE_MS : 0);
+      picture.push(null);
     },
   });
   running = handle;
@@ -94,7 +105,7 @@ async function runImport(
     const outcome = await handle.result;
     if (running !== handle) return;
     performance.mark("rankscope:import-read");
-    if (timer) clearTimeout(timer);
+    picture.cancel();
     useApp.getState().setIngest({ status: "saving" });
     const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`, id);
     performance.mark("rankscope:import-saved");
@@ -122,7 +133,7 @@ async function runImport(
         : "No telemetry was found in what you dropped: see the list of files for why each one was skipped.",
     });
   } catch (e) {
-    if (timer) clearTimeout(timer);
+    picture.cancel();
     if (shown && useApp.getState().current?.id === id) await restore(before);
     if (e instanceof CancelledError) {
       useApp.getState().setIngest({ status: "cancelled", message: "Import cancelled: nothing was saved." });
@@ -130,6 +141,8 @@ async function runImport(
       useApp.getState().setIngest({ status: "error", message: (e as Error).message });
     }
   } finally {
+    picture.cancel();
+    progress.cancel();
     if (running === handle) running = null;
   }
 }
