@@ -58,6 +58,8 @@ export interface DriverResult {
 }
 
 const PROGRESS_MS = 50;
+/** How long the workers wait for the first picture's heads (64 of them took ~450 ms in web mode). */
+const HEADS_FIRST_MS = 600;
 const PICTURE_MS = 1000;
 /**
  * Pictures grow apart as the import goes on: each redraws (merges, copies, draws) all that is
@@ -123,18 +125,28 @@ export async function driveIngest(
     opts.onLanes([...shown.lanes, ...waiting], [...shown.lods, ...waiting.map(() => undefined)], changed);
     changed = new Set();
   };
-  // Read beside the workers (which start at once), from every head fetched together; shown
-  // unless a unit finished first.
-  const previewing =
+  // The heads are fetched before the workers start, or for HEADS_FIRST_MS if they take
+  // longer (many files): fetched beside the workers, they waited behind the whole files'
+  // reads. Read beside the workers; shown unless a unit finished first.
+  const fetching =
     opts.onLanes && units.length > 1 && host.spawn
-      ? (async () => {
-          const heads = await Promise.all(sources.map((s) => headSource(s)));
-          preview = await ingest(heads, { signal });
-          if (!done.length) opts.onLanes!(preview.lanes, [], new Set(preview.lanes.map((l) => l.info.id)));
-        })().catch(() => {
-          // A first picture that failed is only a picture: the import goes on without it.
-        })
+      ? Promise.all(sources.map((s) => headSource(s))).catch(() => null)
       : null;
+  if (fetching) await Promise.race([fetching, new Promise((ok) => setTimeout(ok, HEADS_FIRST_MS))]);
+  signal?.throwIfAborted();
+  // Ended with the import: a head still on its way (a stalled server) must not hold it up.
+  const previewEnd = new AbortController();
+  const previewSignal = signal ? AbortSignal.any([signal, previewEnd.signal]) : previewEnd.signal;
+  if (fetching)
+    void (async () => {
+      const heads = await fetching;
+      if (!heads || previewSignal.aborted) return;
+      preview = await ingest(heads, { signal: previewSignal });
+      if (!done.length && !previewSignal.aborted)
+        opts.onLanes!(preview.lanes, [], new Set(preview.lanes.map((l) => l.info.id)));
+    })().catch(() => {
+      // A first picture that failed is only a picture: the import goes on without it.
+    });
 
   const onEvent = (unit: Unit, e: UnitEvent): boolean => {
     if (e.type === "progress") {
@@ -155,6 +167,26 @@ export async function driveIngest(
     return false;
   };
 
+  try {
+    await runUnits(units, refs, host, signal, onEvent, () => pictureDue && picture(true));
+  } finally {
+    previewEnd.abort();
+  }
+  progress.currentPath = null;
+  emitProgress(true);
+  const merged = mergeDone(done, refs, true);
+  return { ...merged, originSec: earliestOrigin(merged.lanes) };
+}
+
+/** Every unit, on the host's workers or (without them, or for one unit) in this thread. */
+async function runUnits(
+  units: Unit[],
+  refs: SourceRef[],
+  host: DriverHost,
+  signal: AbortSignal | undefined,
+  onEvent: (unit: Unit, e: UnitEvent) => boolean,
+  onIdle: () => void,
+): Promise<void> {
   if (!host.spawn || (host.inlineSingle && units.length === 1)) {
     for (const unit of units) {
       signal?.throwIfAborted();
@@ -169,14 +201,7 @@ export async function driveIngest(
       await runUnit(taskOf(unit, refs), (r) => host.open(r), emit, signal);
       if (failure) throw failure;
     }
-  } else {
-    await runPool(units, refs, host, signal, onEvent, () => pictureDue && picture(true));
-  }
-  await previewing;
-  progress.currentPath = null;
-  emitProgress(true);
-  const merged = mergeDone(done, refs, true);
-  return { ...merged, originSec: earliestOrigin(merged.lanes) };
+  } else await runPool(units, refs, host, signal, onEvent, onIdle);
 }
 
 function taskOf(unit: Unit, refs: SourceRef[]): UnitTask {
@@ -184,8 +209,12 @@ function taskOf(unit: Unit, refs: SourceRef[]): UnitTask {
   return { unit, refs: wanted.map((i) => refs[i]) };
 }
 
-/** The first bytes of a file, in memory, for the first picture. */
-async function headSource(s: FileSource, bytes = 64 * 1024): Promise<FileSource> {
+/**
+ * The first bytes of a file, in memory, for the first picture: enough for its first records
+ * (a lane appears at once and fills in as its unit is read); 64 KiB heads of 64 files took
+ * ~300 ms to read beside the workers, 16 KiB ones ~150 ms.
+ */
+async function headSource(s: FileSource, bytes = 16 * 1024): Promise<FileSource> {
   return memorySource(s.path, await s.head(Math.min(bytes, s.size)), s.lastModified);
 }
 

@@ -37,9 +37,10 @@ async function refused(res: Response, path: string): Promise<Error> {
  * range of it (a part of a big file, read by one of several workers).
  */
 export function remoteFileSource(f: RemoteFile, from = 0, size = f.size): FileSource {
-  const ranged = from > 0 || size < f.size;
-  const get = async () => {
-    const headers = ranged ? { ...f.headers, range: `bytes=${from}-${from + size - 1}` } : f.headers;
+  /** The bytes [from + start, from + end) of the file, as one response. */
+  const get = async (start = 0, end = size) => {
+    const ranged = from + start > 0 || from + end < f.size;
+    const headers = ranged ? { ...f.headers, range: `bytes=${from + start}-${from + end - 1}` } : f.headers;
     const res = await fetch(f.url, { headers, cache: "no-store" });
     if (!res.ok || !res.body || (ranged && res.status !== 206)) throw await refused(res, f.path);
     return res;
@@ -59,26 +60,16 @@ export function remoteFileSource(f: RemoteFile, from = 0, size = f.size): FileSo
           yield value;
         }
       } finally {
-        // head() stops early: without this the rest of the file would still download.
+        // A reader that stops early: without this the rest of the file would still download.
         void reader.cancel().catch(() => {});
       }
     },
+    // Only the bytes asked for: a head read as the start of the whole file's download cost as
+    // much as megabytes of it (the server sends ahead of what is read before the cancel lands).
     async head(n) {
-      const parts: Uint8Array[] = [];
-      let got = 0;
-      for await (const chunk of this.chunks()) {
-        parts.push(chunk);
-        got += chunk.length;
-        if (got >= n) break;
-      }
-      const out = new Uint8Array(Math.min(got, n));
-      let at = 0;
-      for (const p of parts) {
-        const take = Math.min(p.length, out.length - at);
-        out.set(p.subarray(0, take), at);
-        at += take;
-      }
-      return out;
+      const take = Math.min(n, size);
+      if (take <= 0) return new Uint8Array(0);
+      return new Uint8Array(await (await get(0, take)).arrayBuffer());
     },
     async bytes() {
       return new Uint8Array(await (await get()).arrayBuffer());

@@ -243,6 +243,43 @@ describe("the driver", () => {
     expect(result.lanes).toHaveLength(4);
   });
 
+  it("fetches the first picture's heads before the workers start, and starts them anyway when a head hangs", async () => {
+    const files: Record<string, string> = {};
+    for (let r = 0; r < 4; r++)
+      files[`d${r}/rank${r}.jsonl`] = flightRecorder(1500).replaceAll('"r0"', `"r${r}"`);
+    const { refs, open } = memoryRefs(files);
+    const run = async (hang: boolean) => {
+      const log: string[] = [];
+      // The heads the driver has read (its thread's sources) are logged; the fake workers' are not.
+      const mine = (r: SourceRef): FileSource => {
+        const s = open(r);
+        return {
+          ...s,
+          head: (n) =>
+            hang && r.index === 2 && n <= 16 * 1024
+              ? new Promise<Uint8Array>(() => {})
+              : s.head(n).then((bytes) => (log.push(`head ${r.path}`), bytes)),
+        };
+      };
+      const result = await driveIngest(
+        refs,
+        { ...fakeThreads(open, 2, log), open: mine },
+        {
+          limits: { ...SMALL, splitMinBytes: 1e12 },
+          onLanes: () => {},
+        },
+      );
+      return { log, lanes: result.lanes.length };
+    };
+    const quick = await run(false);
+    const firstRun = quick.log.findIndex((l) => l.startsWith("files"));
+    expect(quick.log.slice(0, firstRun).filter((l) => l.startsWith("head"))).toHaveLength(4);
+    expect(quick.lanes).toBe(4);
+    const stuck = await run(true);
+    expect(stuck.log.filter((l) => l.startsWith("files"))).toHaveLength(4);
+    expect(stuck.lanes).toBe(4);
+  });
+
   it("cancel stops every worker and returns nothing", async () => {
     const files: Record<string, string> = {};
     for (let r = 0; r < 6; r++)
