@@ -247,8 +247,10 @@ function runPool(
       state.unit = unit ?? null;
       if (!unit) {
         running--;
-        onIdle();
+        // The last worker done: the whole result follows, so no picture of it (joining a
+        // split file's parts for one cost as much as the final join).
         if (running === 0) stop();
+        else onIdle();
         return;
       }
       w.run(taskOf(unit, refs));

@@ -280,6 +280,20 @@ describe("the driver", () => {
     expect(stuck.lanes).toBe(4);
   });
 
+  it("draws no picture of a split file once every part is in: the result follows at once", async () => {
+    const files = { "run/rank0.jsonl": flightRecorder(3000) };
+    const { refs, open } = memoryRefs(files);
+    const pictures: number[] = [];
+    const result = await driveIngest(refs, fakeThreads(open, 2), {
+      limits: SMALL,
+      onLanes: (lanes) => pictures.push(lanes.reduce((n, l) => n + l.spans.start.length, 0)),
+    });
+    const items = result.lanes.reduce((n, l) => n + l.spans.start.length, 0);
+    // The heads' picture only: the parts are joined once, for the result.
+    expect(pictures.length).toBeGreaterThan(0);
+    expect(Math.max(...pictures)).toBeLessThan(items);
+  });
+
   it("cancel stops every worker and returns nothing", async () => {
     const files: Record<string, string> = {};
     for (let r = 0; r < 6; r++)
@@ -359,4 +373,22 @@ describe("a big Chrome trace document", () => {
       expect(JSON.stringify(two.lanes.map((l) => l.info))).toContain('"main"');
     });
   }
+
+  it("events longer than the first window read at a cut: cut after them, the same model", async () => {
+    // Every event is ~150 KB: a cut lands inside one, and its end is past the first 64 KiB.
+    const pad = "x".repeat(150_000);
+    const events = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `{"ph":"X","name":"s${i % 3}","pid":1,"tid":0,"ts":${1_777_000_000_000_000 + i * 100},"dur":50,"args":{"pad":"${pad}"}}`,
+    );
+    const { refs, open } = memoryRefs({ "trace.json": `{"traceEvents": [\n${events.join(",\n")}\n]}\n` });
+    const one = modelOf(await driveIngest(refs, { threads: 1, open }));
+    const log: string[] = [];
+    const limits = { parallelMinBytes: 1, splitMinBytes: 100_000, partBytes: 1_000_000 };
+    const two = modelOf(await driveIngest(refs, fakeThreads(open, 2, log), { limits }));
+    expect(log.filter((l) => l.startsWith("part")).length).toBeGreaterThan(3);
+    expect(two.lanes).toEqual(one.lanes);
+    expect(two.lanes[0].spans).toHaveLength(40);
+  });
 });
