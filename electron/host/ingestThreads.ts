@@ -14,6 +14,7 @@ import {
 } from "../../shared/ingest/driver";
 import type { NotRead } from "../../shared/ingest/report";
 import { serveUnits, type ToUnitWorker, type UnitEvent } from "../../shared/ingest/task";
+import { joinBuffers } from "../../shared/ingest/transfer";
 import type { SourceRef } from "../../shared/ingest/units";
 import { nodeFileSource, walkPaths } from "./fsSource";
 
@@ -57,6 +58,7 @@ export function nodeDriverHost(
             );
             return {
               run: (task) => w.postMessage({ type: "run", task } satisfies ToUnitWorker),
+              join: (task) => w.postMessage({ type: "join", task } satisfies ToUnitWorker, joinBuffers(task)),
               onEvent: (fn) => w.on("message", (e: UnitEvent) => fn(e)),
               onFail: (fn) => (fail = fn),
               terminate: () => {

@@ -9,15 +9,26 @@ import { buildLaneLod, type LaneLod } from "../model/lod";
 import type { DatasetNote, FileReport, LaneData } from "../model/types";
 import { gzipAware } from "./gzip";
 import { readHead } from "./head";
-import { joinParts, mergeLanes, remapFiles } from "./merge";
+import { remapFiles } from "./merge";
 import { earliestOrigin, ingest, startProgress, type IngestProgress } from "./pipeline";
 import { memorySource, type FileSource } from "./source";
-import { runUnit, type Emit, type UnitEvent, type UnitResult, type UnitTask } from "./task";
+import { laneItems } from "./transfer";
+import {
+  joinGroup,
+  runUnit,
+  type Emit,
+  type JoinTask,
+  type UnitEvent,
+  type UnitResult,
+  type UnitTask,
+} from "./task";
 import { planUnits, type SourceRef, type Unit, type UnitLimits } from "./units";
 
 /** A worker as the driver uses it; the host makes it from a Web Worker or a worker thread. */
 export interface UnitWorker {
   run(task: UnitTask): void;
+  /** The final merge's share of this worker: its lanes' buffers are handed over, not copied. */
+  join(task: JoinTask): void;
   onEvent(fn: (event: UnitEvent) => void): void;
   /** The worker died (an uncaught error, out of memory): its unit failed. */
   onFail(fn: (message: string) => void): void;
@@ -163,19 +174,29 @@ export async function driveIngest(
       if (unit.kind === "part" && unit.part === unit.parts - 1) progress.filesDone++;
       picture();
       return true;
-    } else throw new Error(e.message);
+    } else if (e.type === "error") throw new Error(e.message);
     return false;
   };
 
+  let pool: UnitWorker[] = [];
   try {
-    await runUnits(units, refs, host, signal, onEvent, () => pictureDue && picture(true));
+    pool = await runUnits(units, refs, host, signal, onEvent, () => pictureDue && picture(true));
+    previewEnd.abort();
+    progress.currentPath = null;
+    emitProgress(true);
+    const { groups, ...merged } = mergeDone(done, refs, true);
+    // The lanes several units read are made one on the workers, which are idle now (their
+    // pieces are handed over: nothing else may hold them).
+    const joined = await joinOn(pool, groups, signal);
+    groups.forEach((g, i) => {
+      merged.lanes[g.slot] = joined[i].lane;
+      merged.lods[g.slot] = joined[i].lod;
+    });
+    return { ...merged, originSec: earliestOrigin(merged.lanes) };
   } finally {
     previewEnd.abort();
+    for (const w of pool) w.terminate();
   }
-  progress.currentPath = null;
-  emitProgress(true);
-  const merged = mergeDone(done, refs, true);
-  return { ...merged, originSec: earliestOrigin(merged.lanes) };
 }
 
 /** Every unit, on the host's workers or (without them, or for one unit) in this thread. */
@@ -186,7 +207,7 @@ async function runUnits(
   signal: AbortSignal | undefined,
   onEvent: (unit: Unit, e: UnitEvent) => boolean,
   onIdle: () => void,
-): Promise<void> {
+): Promise<UnitWorker[]> {
   if (!host.spawn || (host.inlineSingle && units.length === 1)) {
     for (const unit of units) {
       signal?.throwIfAborted();
@@ -201,7 +222,60 @@ async function runUnits(
       await runUnit(taskOf(unit, refs), (r) => host.open(r), emit, signal);
       if (failure) throw failure;
     }
-  } else await runPool(units, refs, host, signal, onEvent, onIdle);
+    return [];
+  }
+  return runPool(units, refs, host, signal, onEvent, onIdle);
+}
+
+type Group = JoinTask["groups"][number] & { slot: number };
+
+/**
+ * Makes each group one lane with its levels, spread over the workers by size (in this thread
+ * without them). A worker that fails fails the import.
+ */
+async function joinOn(
+  workers: UnitWorker[],
+  groups: Group[],
+  signal: AbortSignal | undefined,
+): Promise<{ lane: LaneData; lod: LaneLod }[]> {
+  if (!groups.length) return [];
+  if (workers.length < 2 || groups.length < 2)
+    return groups.map((g) => {
+      signal?.throwIfAborted();
+      return joinGroup(g);
+    });
+  const shares: { load: number; at: number[] }[] = workers.map(() => ({ load: 0, at: [] }));
+  const size = (g: Group) => g.pieces.reduce((n, l) => n + laneItems(l), 0);
+  const order = groups.map((g, i) => ({ i, n: size(g) })).sort((a, b) => b.n - a.n);
+  for (const { i, n } of order) {
+    const least = shares.reduce((a, b) => (b.load < a.load ? b : a));
+    least.load += n;
+    least.at.push(i);
+  }
+  const out: { lane: LaneData; lod: LaneLod }[] = new Array(groups.length);
+  await Promise.all(
+    shares.map(
+      (share, w) =>
+        new Promise<void>((resolve, reject) => {
+          if (!share.at.length) return resolve();
+          const onAbort = () => reject(new CancelledError());
+          signal?.addEventListener("abort", onAbort, { once: true });
+          const worker = workers[w];
+          worker.onFail((message) => reject(new Error(message)));
+          worker.onEvent((e) => {
+            if (e.type === "error") return reject(new Error(e.message));
+            if (e.type !== "joined") return;
+            signal?.removeEventListener("abort", onAbort);
+            e.lanes.forEach((lane, k) => (out[share.at[k]] = { lane, lod: e.lods[k] }));
+            resolve();
+          });
+          worker.join({
+            groups: share.at.map((i) => ({ pieces: groups[i].pieces, split: groups[i].split })),
+          });
+        }),
+    ),
+  );
+  return out;
 }
 
 function taskOf(unit: Unit, refs: SourceRef[]): UnitTask {
@@ -218,7 +292,10 @@ async function headSource(s: FileSource, bytes = 16 * 1024): Promise<FileSource>
   return memorySource(s.path, await s.head(Math.min(bytes, s.size)), s.lastModified);
 }
 
-/** Runs the units on up to `host.threads` workers, each taking the next unit when free. */
+/**
+ * Runs the units on up to `host.threads` workers, each taking the next unit when free; the
+ * workers are handed back, alive, for the final merge (the caller ends them).
+ */
 function runPool(
   units: Unit[],
   refs: SourceRef[],
@@ -226,7 +303,7 @@ function runPool(
   signal: AbortSignal | undefined,
   onEvent: (unit: Unit, e: UnitEvent) => boolean,
   onIdle: () => void,
-): Promise<void> {
+): Promise<UnitWorker[]> {
   return new Promise((resolve, reject) => {
     const queue = [...units];
     const workers: UnitWorker[] = [];
@@ -235,10 +312,11 @@ function runPool(
     const stop = (e?: unknown) => {
       if (over) return;
       over = true;
-      for (const w of workers) w.terminate();
       signal?.removeEventListener("abort", onAbort);
-      if (e) reject(e);
-      else resolve();
+      if (e) {
+        for (const w of workers) w.terminate();
+        reject(e);
+      } else resolve(workers);
     };
     const onAbort = () => stop(new CancelledError());
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -285,7 +363,7 @@ function mergeDone(
   done: Done[],
   refs: SourceRef[],
   final: boolean,
-): { lanes: LaneData[]; lods: LaneLod[]; files: FileReport[]; notes: DatasetNote[] } {
+): { lanes: LaneData[]; lods: LaneLod[]; files: FileReport[]; notes: DatasetNote[]; groups: Group[] } {
   // Reports: one per file (a split file's parts add up), in the import's order.
   const reports: { key: number; report: FileReport }[] = [];
   const byPath = new Map<string, number>(refs.map((r) => [r.path, r.index]));
@@ -339,19 +417,24 @@ function mergeDone(
   if (final) for (const d of done) d.result = { ...d.result, lanes: [], lods: [] };
   const lanes: LaneData[] = [];
   const lods: LaneLod[] = [];
+  // The final merge leaves lanes of several pieces to the caller (joinOn), placeholders here.
+  const groups: Group[] = [];
   for (const [id, { lanes: parts, lods: partLods, split }] of pieces) {
     if (final) pieces.delete(id);
     if (parts.length === 1) {
       lanes.push(parts[0]);
       lods.push(partLods[0] ?? buildLaneLod(parts[0]));
-      continue;
+    } else if (final) {
+      groups.push({ pieces: parts, split, slot: lanes.length });
+      lanes.push(parts[0]);
+      lods.push(undefined as unknown as LaneLod);
+    } else {
+      const { lane, lod } = joinGroup({ pieces: parts, split });
+      lanes.push(lane);
+      lods.push(lod);
     }
-    const lane = split ? joinParts(parts) : mergeLanes(parts);
-    parts.length = 0;
-    lanes.push(lane);
-    lods.push(buildLaneLod(lane));
   }
-  return { lanes, lods, files, notes };
+  return { lanes, lods, files, notes, groups };
 }
 
 function unitOrder(u: Unit): number {

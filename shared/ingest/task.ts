@@ -7,6 +7,7 @@
 import { FORMATS } from "../formats";
 import { buildLaneLod, type LaneLod } from "../model/lod";
 import type { DatasetNote, FileReport, LaneData } from "../model/types";
+import { joinParts, mergeLanes } from "./merge";
 import { ingest, type IngestProgress } from "./pipeline";
 import { wrappedSource, type FileSource } from "./source";
 import { laneBuffers } from "./transfer";
@@ -18,7 +19,18 @@ export interface UnitTask {
   refs: SourceRef[];
 }
 
+/**
+ * Lanes to make one each, with their levels of detail: the final merge of an import, spread
+ * over its workers. `split`: the parts of one file, in order (joinParts); else pieces several
+ * units read (mergeLanes).
+ */
+export interface JoinTask {
+  groups: { pieces: LaneData[]; split: boolean }[];
+}
+
 export type UnitEvent =
+  /** The lanes of a JoinTask, in its order. */
+  | { type: "joined"; lanes: LaneData[]; lods: LaneLod[] }
   /** Bytes and records read since the last progress event of this unit. */
   | { type: "progress"; bytes: number; records: number; path: string | null }
   | { type: "file"; report: FileReport }
@@ -111,8 +123,27 @@ export async function runUnit(
   emit({ type: "result", result: out }, laneBuffers(out.lanes, out.lods));
 }
 
+/** One lane from its pieces, with its levels of detail. */
+export function joinGroup(group: JoinTask["groups"][number]): { lane: LaneData; lod: LaneLod } {
+  const lane = group.split ? joinParts(group.pieces) : mergeLanes(group.pieces);
+  return { lane, lod: buildLaneLod(lane) };
+}
+
+export function runJoin(task: JoinTask, emit: Emit): void {
+  const lanes: LaneData[] = [];
+  const lods: LaneLod[] = [];
+  for (const g of task.groups) {
+    const { lane, lod } = joinGroup(g);
+    g.pieces.length = 0;
+    lanes.push(lane);
+    lods.push(lod);
+  }
+  emit({ type: "joined", lanes, lods }, laneBuffers(lanes, lods));
+}
+
 /** The messages a driver sends a worker. */
-export type ToUnitWorker = { type: "run"; task: UnitTask } | { type: "cancel" };
+export type ToUnitWorker =
+  { type: "run"; task: UnitTask } | { type: "join"; task: JoinTask } | { type: "cancel" };
 
 /**
  * A worker's side of the protocol: runs each task it is sent, one at a time, posting its
@@ -127,6 +158,14 @@ export function serveUnits(
   onMessage((msg) => {
     if (msg.type === "cancel") {
       abort?.abort();
+      return;
+    }
+    if (msg.type === "join") {
+      try {
+        runJoin(msg.task, post);
+      } catch (e) {
+        post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+      }
       return;
     }
     abort = new AbortController();

@@ -33,6 +33,11 @@ export function laneBuffers(
   return [...out];
 }
 
+/** The buffers of a final-merge task's pieces, handed to the worker that joins them. */
+export function joinBuffers(task: { groups: { pieces: readonly LaneData[] }[] }): ArrayBuffer[] {
+  return laneBuffers(task.groups.flatMap((g) => g.pieces));
+}
+
 /** Items per lanes message (Electron's IPC copies): big enough to amortise, small enough to keep the UI fed. */
 const BATCH_ITEMS = 250_000;
 const BATCH_LANES = 64;

@@ -5,7 +5,7 @@
 import { generateSkulkDemo } from "../../../shared/demo/skulkDemo";
 import { driveIngest, type DriverHost, type UnitWorker } from "../../../shared/ingest/driver";
 import type { UnitEvent } from "../../../shared/ingest/task";
-import { laneBuffers } from "../../../shared/ingest/transfer";
+import { joinBuffers, laneBuffers } from "../../../shared/ingest/transfer";
 import type { SourceRef } from "../../../shared/ingest/units";
 import type { FromWorker, ToWorker } from "./protocol";
 import { loadBundledSqlJs } from "./sqlite";
@@ -21,6 +21,7 @@ function parseWorker(): UnitWorker {
   w.onerror = (e) => fail(`an import worker failed: ${e.message || "it stopped"}`);
   return {
     run: (task) => w.postMessage({ type: "run", task }),
+    join: (task) => w.postMessage({ type: "join", task }, joinBuffers(task)),
     onEvent: (fn) => (w.onmessage = (ev: MessageEvent<UnitEvent>) => fn(ev.data)),
     onFail: (fn) => (fail = fn),
     terminate: () => w.terminate(),

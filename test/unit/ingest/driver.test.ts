@@ -8,7 +8,7 @@ import { ingestPaths, openNodeRef } from "../../../electron/host/ingestThreads";
 import { walkPaths } from "../../../electron/host/fsSource";
 import { driveIngest, type DriverHost, type UnitWorker } from "../../../shared/ingest/driver";
 import { memorySource, type FileSource } from "../../../shared/ingest/source";
-import { runUnit } from "../../../shared/ingest/task";
+import { runJoin, runUnit } from "../../../shared/ingest/task";
 import { planUnits, type SourceRef } from "../../../shared/ingest/units";
 import { readHead } from "../../../shared/ingest/head";
 import { finalizeModel } from "../../../shared/model/dataset";
@@ -52,6 +52,10 @@ function fakeThreads(
             task.unit.kind === "part" ? `part ${task.unit.part}` : `files ${task.unit.files.join(",")}`,
           );
           void gate.then(() => setTimeout(() => void runUnit(task, open, (e) => !dead && on(e)), 1));
+        },
+        join(task) {
+          log.push(`join ${task.groups.length}`);
+          setTimeout(() => runJoin(task, (e) => !dead && on(e)), 1);
         },
         onEvent: (fn) => (on = fn),
         onFail: () => {},
@@ -207,12 +211,17 @@ describe("the driver", () => {
     });
     const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-driver-")), "run");
     mkdirSync(path.join(dir, "b"), { recursive: true });
+    mkdirSync(path.join(dir, "c"), { recursive: true });
     writeFileSync(path.join(dir, "rank0.jsonl"), flightRecorder(3000));
     writeFileSync(path.join(dir, "b", "rank1.jsonl"), flightRecorder(500).replaceAll('"r0"', '"r1"'));
+    // A trace of three threads in parts: its lanes are joined on the worker threads.
+    writeFileSync(path.join(dir, "c", "trace.json"), chromeTrace(4000));
     const one = await ingestPaths([dir], script, { threads: 1 });
     const two = await ingestPaths([dir], script, { threads: 2, limits: SMALL });
     expect(modelOf(two).lanes).toEqual(modelOf(one).lanes);
     expect(modelOf(two).report).toEqual(modelOf(one).report);
+    // Nothing handed to a worker is left in the result: a host can post it on as it is.
+    expect(() => structuredClone(two)).not.toThrow();
   });
 
   it("shows a first picture from the heads, then lanes as units finish, and ends with all of them", async () => {
@@ -319,6 +328,7 @@ describe("the driver", () => {
         let fail: (m: string) => void = () => {};
         return {
           run: () => setTimeout(() => fail("an ingest worker stopped (exit code 134)"), 1),
+          join: () => {},
           onEvent: () => {},
           onFail: (fn) => (fail = fn),
           terminate: () => {},
@@ -367,6 +377,8 @@ describe("a big Chrome trace document", () => {
         await driveIngest(refs, fakeThreads(open, 2, log), { limits: { ...SMALL, splitMinBytes: 100_000 } }),
       );
       expect(log.filter((l) => l.startsWith("part")).length).toBeGreaterThan(3);
+      // Its three threads' lanes are joined on both workers, not in the driver's thread.
+      expect(log.filter((l) => l.startsWith("join")).sort()).toEqual(["join 1", "join 2"]);
       expect(two.lanes).toEqual(one.lanes);
       expect(two.report.files).toEqual(one.report.files);
       // The thread's name, which only the first part holds, names the merged lane.

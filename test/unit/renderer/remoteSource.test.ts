@@ -8,7 +8,7 @@ function serve(content: Uint8Array, log: (string | null)[]) {
     log.push(range);
     const m = range ? /^bytes=(\d+)-(\d+)$/.exec(range) : null;
     const body = m ? content.subarray(Number(m[1]), Number(m[2]) + 1) : content;
-    return new Response(body, { status: m ? 206 : 200 });
+    return new Response(new Blob([body.slice()]), { status: m ? 206 : 200 });
   });
 }
 
