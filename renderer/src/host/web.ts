@@ -102,7 +102,7 @@ const key = launchKey();
 async function servedFiles(): Promise<{ files: RemoteFile[]; notRead: LaunchList["notRead"] }> {
   // Asked as the app starts: the import that may follow (of these, or of a drop) finds its
   // worker loaded.
-  spare ??= ingestWorker();
+  if (typeof Worker !== "undefined") spare ??= ingestWorker();
   if (!key) return { files: [], notRead: [] };
   const headers = { [KEY_HEADER]: key };
   const res = await fetch("./api/launch", { headers, cache: "no-store" });

@@ -23,6 +23,7 @@ import {
 } from "../view/laneView";
 import { labelOn, type Palette } from "../view/theme";
 import { TimeScale } from "../view/timeScale";
+import { ColumnLayer } from "./columnLayer";
 import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
 
@@ -60,10 +61,27 @@ function hatchPattern(ctx: CanvasRenderingContext2D, p: Palette): CanvasPattern 
 }
 
 /** Draws the lanes area: React owns the canvas, this function owns the pixels. */
+const columns = ColumnLayer.available() ? new ColumnLayer() : null;
+
 export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
   const p = f.palette;
   ctx.fillStyle = p.bg;
   ctx.fillRect(0, 0, f.width, f.height);
+  columns?.begin(ctx, f.width, f.height);
+  // A shifted lane is the same drawing seen through a view moved the other way.
+  const frameOf = (lane: LaneView): Frame => {
+    const shift = laneShift(lane, f.shifts);
+    return shift
+      ? {
+          ...f,
+          scale: new TimeScale(
+            { start: f.scale.view.start - shift, end: f.scale.view.end - shift },
+            f.scale.width,
+          ),
+        }
+      : f;
+  };
+  // Under the narrow spans' columns: backgrounds, memory and the spans themselves.
   for (const row of f.rows) {
     const y = row.y - f.scrollTop;
     if (row.kind === "group") {
@@ -80,19 +98,17 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
       ctx.fillStyle = p.select;
       ctx.fillRect(0, y, f.width, row.h);
     }
-    const shift = laneShift(lane, f.shifts);
-    // A shifted lane is the same drawing seen through a view moved the other way.
-    const lf = shift
-      ? {
-          ...f,
-          scale: new TimeScale(
-            { start: f.scale.view.start - shift, end: f.scale.view.end - shift },
-            f.scale.width,
-          ),
-        }
-      : f;
+    const lf = frameOf(lane);
     drawMemory(ctx, lf, lane, y);
     drawSpans(ctx, lf, lane, y);
+  }
+  columns?.end(ctx, f.width, f.height);
+  // Over them: markers, gaps, overlays and the lane's bottom line.
+  for (const row of f.rows) {
+    if (row.kind === "group") continue;
+    const y = row.y - f.scrollTop;
+    const lane = f.lanes[row.lane];
+    const lf = frameOf(lane);
     drawMarkers(ctx, lf, lane, y);
     drawGaps(ctx, lf.scale, lane, y, p);
     drawLaneOverlays(ctx, lf.scale, lane, y, f.overlays, p);
@@ -128,8 +144,26 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
   const spans = spansAt(lane, scale.nsPerPx, withMargin(scale.view));
   const { strings } = spans;
   const viewEnd = scale.view.end;
-  // Spans narrower than a pixel merge into the pixel column they fall in.
+  // Spans narrower than a pixel merge into the pixel column they fall in, and neighbouring
+  // columns of one colour into one rectangle (per depth): a wide view of a big run is mostly
+  // such columns, and one fillRect per column was most of its frame.
   const lastCol = [-1, -1];
+  const run = [
+    { from: 0, to: -1, fill: "" },
+    { from: 0, to: -1, fill: "" },
+  ];
+  const flush = (depth: number) => {
+    const r = run[depth];
+    if (r.to < r.from) return;
+    const top = y + (depth ? SUB_TOP : BAND_TOP);
+    const h = depth ? SUB_HEIGHT : BAND_HEIGHT;
+    if (columns) columns.fill(r.from, r.to, top, h, r.fill);
+    else {
+      ctx.fillStyle = r.fill;
+      ctx.fillRect(r.from, top, r.to - r.from + 1, h);
+    }
+    r.to = r.from - 1;
+  };
   ctx.font = "11px system-ui, sans-serif";
   ctx.textBaseline = "middle";
   for (let i = firstSpanReaching(spans, scale.view.start); i < spans.start.length; i++) {
@@ -148,10 +182,17 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
       const col = Math.floor(x0);
       if (lastCol[depth] === col) continue;
       lastCol[depth] = col;
-      ctx.fillStyle = spanColor(name, p);
-      ctx.fillRect(col, top, 1, h);
+      const fill = spanColor(name, p);
+      const r = run[depth];
+      if (r.to === col - 1 && r.fill === fill) r.to = col;
+      else {
+        flush(depth);
+        r.from = r.to = col;
+        r.fill = fill;
+      }
       continue;
     }
+    flush(depth);
     const fill = spanColor(name, p);
     ctx.fillStyle = fill;
     ctx.fillRect(x0, top, x1 - x0 - (x1 - x0 > 3 ? 1 : 0), h);
@@ -166,6 +207,8 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
       label(ctx, name, x0 + 3, top + h / 2, x1 - x0 - 6);
     }
   }
+  flush(0);
+  flush(1);
 }
 
 function drawOpen(

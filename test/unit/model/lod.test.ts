@@ -62,10 +62,11 @@ describe("counter level-of-detail", () => {
       expect(levels[i].k).toBeGreaterThan(levels[i - 1].k);
       expect(levels[i].t.length).toBeLessThan(levels[i - 1].t.length);
     }
-    expect(pickLevel(levels, 500)).toBeNull();
+    expect(pickLevel(levels, 250)).toBeNull();
+    // The coarsest whose bucket is at most two pixels of 1e6 ns.
     const picked = pickLevel(levels, 1e6)!;
-    expect(2 ** picked.k).toBeLessThanOrEqual(1e6);
-    expect(levels.every((l) => 2 ** l.k > 1e6 || l.k <= picked.k)).toBe(true);
+    expect(2 ** picked.k).toBeLessThanOrEqual(2e6);
+    expect(levels.every((l) => 2 ** l.k > 2e6 || l.k <= picked.k)).toBe(true);
   });
 
   it("short series need no summary", () => {

@@ -136,11 +136,11 @@ describe("window-aware spans and samples of a paged lane", () => {
   it("draw the same spans for a range at every level as the lane held whole", () => {
     // Raw spans, a level in tiles (k 17: 3001 spans, over 1000), a resident level (k 21).
     const ranges = [
-      { start: 1234.5e6, end: 1236e6, nsPerPx: 1e3, k: RAW },
-      { start: 100e6, end: 400e6, nsPerPx: 2e5, k: 17 },
-      { start: 0, end: 3000e6, nsPerPx: 2e6, k: 17 },
-      { start: 0, end: 3000e6, nsPerPx: 3e6, k: 21 },
-      { start: 2999e6, end: 3001e6, nsPerPx: 500, k: RAW },
+      { start: 1234.5e6, end: 1236e6, nsPerPx: 500, k: RAW },
+      { start: 100e6, end: 400e6, nsPerPx: 1e5, k: 17 },
+      { start: 0, end: 3000e6, nsPerPx: 1e6, k: 17 },
+      { start: 0, end: 3000e6, nsPerPx: 1.5e6, k: 21 },
+      { start: 2999e6, end: 3001e6, nsPerPx: 250, k: RAW },
     ];
     expect(paged.lod.spans.map((l) => l.k)).toEqual([21]);
     for (const r of ranges) {
