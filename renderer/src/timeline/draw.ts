@@ -1,4 +1,3 @@
-import { area, curveStepAfter, line } from "d3";
 import { phaseFamily, type PhaseFamily } from "../../../shared/model/phases";
 import { formatDuration } from "../../../shared/model/time";
 import { MarkerKind, SpanFlag } from "../../../shared/model/types";
@@ -24,6 +23,7 @@ import {
 import { labelOn, type Palette } from "../view/theme";
 import { TimeScale } from "../view/timeScale";
 import { ColumnLayer } from "./columnLayer";
+import { stepArea, stepLine } from "./stepPath";
 import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
 
@@ -337,27 +337,15 @@ function drawSeries(
     n++;
   }
   const py = (v: number) => bottom - Math.min(v * k, MEM_HEIGHT);
-  const index = indexes(n);
-  ctx.beginPath();
   if (fill) {
-    area<number>()
-      .x((i) => pts.x[i])
-      .y0((i) => py(pts.under[i]))
-      .y1((i) => py(pts.top[i]))
-      .defined((i) => pts.on[i] === 1)
-      .curve(curveStepAfter)
-      .context(ctx)(index);
+    ctx.beginPath();
+    stepArea(ctx, pts, n, py);
     ctx.fillStyle = fill;
     ctx.fill();
   }
   if (stroke) {
     ctx.beginPath();
-    line<number>()
-      .x((i) => pts.x[i])
-      .y((i) => py(pts.top[i]))
-      .defined((i) => pts.on[i] === 1)
-      .curve(curveStepAfter)
-      .context(ctx)(index);
+    stepLine(ctx, pts, n, py);
     ctx.strokeStyle = stroke;
     ctx.lineWidth = 1;
     ctx.stroke();
@@ -383,17 +371,6 @@ function points(n: number): typeof pointBufs {
     });
   }
   return pointBufs;
-}
-
-let indexBuf = new Uint32Array(0);
-
-/** 0 … n−1, reused across frames: the data d3's generators walk, reading the columns above. */
-function indexes(n: number): Uint32Array {
-  if (indexBuf.length < n) {
-    indexBuf = new Uint32Array(Math.max(n, 4096));
-    for (let i = 0; i < indexBuf.length; i++) indexBuf[i] = i;
-  }
-  return indexBuf.subarray(0, n);
 }
 
 function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
