@@ -222,9 +222,14 @@ async function splitFile(
     return format.id === "chrome-trace" ? splitTraceDocument(source, file, head, workers, limits) : null;
   if (!LINE_FORMATS.has(format.id)) return null;
   const parts = Math.max(workers, Math.ceil(source.size / limits.partBytes));
+  // Every cut's line end is looked for at once (over HTTP, one after another cost a round trip each).
+  const found = await Promise.all(
+    Array.from({ length: parts - 1 }, (_, k) =>
+      lineStartAfter(source, Math.floor((source.size * (k + 1)) / parts)),
+    ),
+  );
   const cuts = [0];
-  for (let k = 1; k < parts; k++) {
-    const at = await lineStartAfter(source, Math.floor((source.size * k) / parts));
+  for (const at of found) {
     if (at === null) break;
     if (at > cuts[cuts.length - 1] && at < source.size) cuts.push(at);
   }
@@ -252,10 +257,20 @@ export async function planUnits(
   if (workers <= 1 || total < limits.parallelMinBytes) return [{ kind: "files", files: all, bytes: total }];
   const units: Unit[] = [];
   const dirs = new Map<string, number[]>();
+  // A file is cut only when it is big beside the whole import: many big files keep every
+  // worker busy as they are, and cutting each cost reads before any worker began (3.4 s for
+  // 64 files of 110 MB over HTTP) and a join of every lane at the end.
+  const share = total / (2 * workers);
+  const split = await Promise.all(
+    sources.map(async (s, i) =>
+      s.size >= limits.splitMinBytes && s.size > share
+        ? splitFile(s, i, await headOf(s), workers, limits)
+        : null,
+    ),
+  );
   for (let i = 0; i < sources.length; i++) {
+    const parts = split[i];
     const s = sources[i];
-    const parts =
-      s.size >= limits.splitMinBytes ? await splitFile(s, i, await headOf(s), workers, limits) : null;
     if (parts) {
       units.push(...parts);
       continue;

@@ -153,6 +153,22 @@ describe("planning units", () => {
       expect.arrayContaining([[1], [2]]),
     );
   });
+
+  it("cuts no file when many big ones keep every worker busy, only one big beside the rest", async () => {
+    const files: Record<string, string> = {};
+    for (let r = 0; r < 8; r++)
+      files[`node-${r % 4}/rank-${r}.jsonl`] = flightRecorder(1200).replaceAll('"r0"', `"r${r}"`);
+    const many = memoryRefs(files);
+    const headOf = (s: FileSource) => readHead(s);
+    const units = await planUnits(many.refs.map(many.open), 2, headOf, SMALL);
+    expect(units.map((u) => u.kind)).toEqual(["files", "files", "files", "files"]);
+    // The same files beside one eight times their size: that one is cut.
+    const big = memoryRefs({ ...files, "trace/huge.jsonl": flightRecorder(9600) });
+    const mixed = await planUnits(big.refs.map(big.open), 2, headOf, SMALL);
+    const parts = mixed.filter((u) => u.kind === "part");
+    expect(parts.length).toBeGreaterThan(3);
+    expect(new Set(parts.map((u) => (u.kind === "part" ? u.file : -1)))).toEqual(new Set([8]));
+  });
 });
 
 describe("the driver", () => {
