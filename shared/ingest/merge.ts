@@ -6,6 +6,7 @@
 import { concat, sortOrder, permute } from "../model/columns";
 import type { CounterSeries, LaneData } from "../model/types";
 import { SpanFlag } from "../model/types";
+import { dropRepeats } from "../model/builder";
 import { rebaseLane } from "../model/runs";
 
 /** Re-points a lane's spans and markers at the dataset's file list. */
@@ -92,10 +93,12 @@ export function mergeLanes(pieces: LaneData[]): LaneData {
     markers: Object.fromEntries(
       markerKeys.map((k) => [k, permute(markers[k], mOrder)]),
     ) as unknown as LaneData["markers"],
+    // A sample equal in time and value to the one before is dropped, as one reader drops it
+    // (two records carrying the same snapshot, a part's seam between them).
     counters: [...counters].map(([name, cs]) => {
       const t = concat(cs.map((c) => c.t));
       const o = sortOrder(t);
-      return { name, t: permute(t, o), v: permute(concat(cs.map((c) => c.v)), o) };
+      return { name, ...dropRepeats(permute(t, o), permute(concat(cs.map((c) => c.v)), o)) };
     }),
   };
 }
@@ -123,10 +126,17 @@ function rebased(lane: LaneData, originSec: number): LaneData {
 
 const PHASE_START = SpanFlag.TruncatedStart | SpanFlag.Inferred;
 
+/**
+ * When a part's first record is: its first span or marker, which sit at records' own times.
+ * Counters only without those: a sample can be older than the record that carries it (Skulk's
+ * mlxMemory.generatedAt, 40 µs before the entry), and taking it for the seam closed the phase
+ * a part ended in just before the next part's exit of it, which then stood alone.
+ */
 function firstInstant(lane: LaneData): number {
   let t = Infinity;
   if (lane.spans.start.length) t = lane.spans.start[0];
   if (lane.markers.t.length) t = Math.min(t, lane.markers.t[0]);
+  if (t < Infinity) return t;
   for (const c of lane.counters) if (c.t.length) t = Math.min(t, c.t[0]);
   return t;
 }

@@ -295,7 +295,7 @@ function buildLane(store: LaneStore, fileEnd: (file: number, originSec: number) 
  * Drops a sample equal in time and value to the one before it: the same snapshot read from
  * two files (a runner's flight recorder and the cluster timeline) says nothing twice.
  */
-function dropRepeats(t: Float64Array, v: Float64Array): { t: Float64Array; v: Float64Array } {
+export function dropRepeats(t: Float64Array, v: Float64Array): { t: Float64Array; v: Float64Array } {
   let n = 0;
   for (let i = 0; i < t.length; i++) {
     if (n > 0 && t[i] === t[n - 1] && v[i] === v[n - 1]) continue;

@@ -125,6 +125,33 @@ function flightRecorder(entries: number): string {
   return lines.join("\n") + "\n";
 }
 
+/**
+ * A flight recorder as Skulk writes it: each entry carries the runner's mlxMemory snapshot,
+ * taken 40 µs before the entry, and consecutive entries often carry the same snapshot.
+ */
+function recorderWithMemory(entries: number): string {
+  const ctx = '{"nodeId":"n","runnerId":"r0","rank":0,"worldSize":1,"instanceId":"i","modelId":"m"}';
+  const iso = (us: number) => {
+    const t = new Date(Date.UTC(2026, 3, 24, 22) + Math.floor(us / 1000)).toISOString().slice(0, 19);
+    return `${t}.${String(us % 1_000_000).padStart(6, "0")}+00:00`;
+  };
+  const lines: string[] = [];
+  let us = 0;
+  let snap = "";
+  for (let i = 0; lines.length < entries; i++) {
+    const phase = ["prompt_build", "kv_cache_lookup", "prefill_barrier", "decode_barrier"][i % 4];
+    for (const event of ["enter", "exit"]) {
+      if (lines.length % 3 === 0)
+        snap = `{"generatedAt":"${iso(us - 40)}","active":{"inBytes":${1000 + (lines.length % 7)}}}`;
+      lines.push(
+        `{"at":"${iso(us)}","phase":"${phase}","event":"${event}","taskId":"t${i}","context":${ctx},"mlxMemory":${snap}}`,
+      );
+      us += 1_000 + (i % 5) * 211;
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
 describe("planning units", () => {
   it("one unit for a small import; directories whole and big line files in parts for a big one", async () => {
     const { refs, open } = memoryRefs({
@@ -193,6 +220,16 @@ describe("the driver", () => {
     // The barrier left open at the end is still open, and one span.
     const lane = two.lanes.find((l) => l.info.id === "skulk:r0")!;
     expect(lane.spans.filter((s) => (s[4] as number) & 1)).toHaveLength(1);
+  });
+
+  it("a real recorder cut at any seam: the single reader's model, memory samples included", async () => {
+    const { refs, open } = memoryRefs({ "run/rank0.jsonl": recorderWithMemory(3000) });
+    const one = modelOf(await driveIngest(refs, { threads: 1, open }));
+    const log: string[] = [];
+    const two = modelOf(await driveIngest(refs, fakeThreads(open, 2, log), { limits: SMALL }));
+    expect(log.filter((l) => l.startsWith("part")).length).toBeGreaterThan(20);
+    expect(two.lanes).toEqual(one.lanes);
+    expect(one.lanes[0].counters[0][1].length).toBeLessThan(3000);
   });
 
   it("the same model from real files, split by directory across worker threads' units", async () => {
