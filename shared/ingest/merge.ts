@@ -3,10 +3,9 @@
  * produced, and the parts of one big file split at record boundaries. Each lane keeps its own
  * origin; one lane from several workers is re-expressed against the earliest of theirs.
  */
-import { concat, sortOrder, permute } from "../model/columns";
+import { concat, dropRepeats, sortOrder, permute } from "../model/columns";
 import type { CounterSeries, LaneData } from "../model/types";
 import { SpanFlag } from "../model/types";
-import { dropRepeats } from "../model/builder";
 import { rebaseLane } from "../model/runs";
 
 /** Re-points a lane's spans and markers at the dataset's file list. */

@@ -1,4 +1,4 @@
-import { Column, f64, permute, sortOrder, u32, u8 } from "./columns";
+import { Column, dropRepeats, f64, permute, sortOrder, u32, u8 } from "./columns";
 import { laneExtent } from "./dataset";
 import { deeperThan, serialisableCopy } from "./depth";
 import { TimeBase } from "./time";
@@ -289,21 +289,6 @@ function buildLane(store: LaneStore, fileEnd: (file: number, originSec: number) 
   for (const f of store.files) end = Math.max(end, fileEnd(f, originSec));
   lane.end = Number.isFinite(end) ? end : 0;
   return lane;
-}
-
-/**
- * Drops a sample equal in time and value to the one before it: the same snapshot read from
- * two files (a runner's flight recorder and the cluster timeline) says nothing twice.
- */
-export function dropRepeats(t: Float64Array, v: Float64Array): { t: Float64Array; v: Float64Array } {
-  let n = 0;
-  for (let i = 0; i < t.length; i++) {
-    if (n > 0 && t[i] === t[n - 1] && v[i] === v[n - 1]) continue;
-    t[n] = t[i];
-    v[n] = v[i];
-    n++;
-  }
-  return n === t.length ? { t, v } : { t: t.slice(0, n), v: v.slice(0, n) };
 }
 
 /**

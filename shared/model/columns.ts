@@ -76,3 +76,18 @@ export function concat<T extends NumericArray>(parts: T[]): T {
   }
   return out;
 }
+
+/**
+ * Drops a sample equal in time and value to the one before it: the same snapshot read from
+ * two files (a runner's flight recorder and the cluster timeline) says nothing twice.
+ */
+export function dropRepeats(t: Float64Array, v: Float64Array): { t: Float64Array; v: Float64Array } {
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (n > 0 && t[i] === t[n - 1] && v[i] === v[n - 1]) continue;
+    t[n] = t[i];
+    v[n] = v[i];
+    n++;
+  }
+  return n === t.length ? { t, v } : { t: t.slice(0, n), v: v.slice(0, n) };
+}

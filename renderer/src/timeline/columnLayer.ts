@@ -6,7 +6,7 @@
  * (device pixels), so a column is exactly the rectangle fillRect would have filled.
  */
 export class ColumnLayer {
-  private canvas: OffscreenCanvas | null = null;
+  private layer: OffscreenCanvasRenderingContext2D | null = null;
   private image: ImageData | null = null;
   private px = new Uint32Array(0);
   private w = 0;
@@ -29,10 +29,10 @@ export class ColumnLayer {
     this.sy = t.d;
     const w = Math.max(1, Math.round(width * t.a));
     const h = Math.max(1, Math.round(height * t.d));
-    if (w !== this.w || h !== this.h || !this.canvas) {
+    if (w !== this.w || h !== this.h || !this.layer) {
       this.w = w;
       this.h = h;
-      this.canvas = new OffscreenCanvas(w, h);
+      this.layer = new OffscreenCanvas(w, h).getContext("2d")!;
       this.image = new ImageData(w, h);
       this.px = new Uint32Array(this.image.data.buffer);
     } else if (this.used) this.px.fill(0);
@@ -53,9 +53,9 @@ export class ColumnLayer {
 
   /** Draws what was filled onto `ctx`, under what is drawn after. */
   end(ctx: CanvasRenderingContext2D, width: number, height: number): void {
-    if (!this.used || !this.canvas || !this.image) return;
-    this.canvas.getContext("2d")!.putImageData(this.image, 0, 0);
-    ctx.drawImage(this.canvas, 0, 0, width, height);
+    if (!this.used || !this.layer || !this.image) return;
+    this.layer.putImageData(this.image, 0, 0);
+    ctx.drawImage(this.layer.canvas, 0, 0, width, height);
   }
 
   /** A CSS colour as the image's pixel (little-endian RGBA), by the canvas's own parse of it. */

@@ -60,9 +60,9 @@ function hatchPattern(ctx: CanvasRenderingContext2D, p: Palette): CanvasPattern 
   return stripes(ctx, { size: 8, color: p.openHatch, width: 2, rising: true });
 }
 
-/** Draws the lanes area: React owns the canvas, this function owns the pixels. */
 const columns = ColumnLayer.available() ? new ColumnLayer() : null;
 
+/** Draws the lanes area: React owns the canvas, this function owns the pixels. */
 export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
   const p = f.palette;
   ctx.fillStyle = p.bg;

@@ -3,6 +3,7 @@
  * tiles' columns joined into the arrays drawing reads. Plain math: the cache that loads
  * tiles (db/tiles.ts) is reached through `TileSource`, so view code never imports storage.
  */
+import type { SpanLevel } from "../../../shared/model/lod";
 
 /** One stored tile of a stream at one level: items [n] covering [t0, t1] (lane offsets). */
 export interface TileMeta {
@@ -40,21 +41,17 @@ export interface PagedIndex {
   spanNames: number[];
 }
 
-/** Spans of a tile or of a join of tiles, with the strings their ids index. */
-export interface SpanTile {
-  start: Float64Array;
-  end: Float64Array;
-  /** Running maximum of `end` within the tile. */
-  maxEnd: Float64Array;
-  name: Uint32Array;
-  depth: Uint8Array;
-  flags: Uint8Array;
-  /** Raw tiles only: args, source file and line (hit tests and details read them). */
+/**
+ * Spans of a tile or of a join of tiles, with the strings their ids index: a level's columns
+ * (`maxEnd` within the tile), and for raw tiles only args, source file and line (hit tests
+ * and details read them).
+ */
+export type SpanTile = Pick<SpanLevel, "start" | "end" | "maxEnd" | "name" | "depth" | "flags"> & {
   args?: Uint32Array;
   file?: Uint32Array;
   line?: Uint32Array;
   strings: string[];
-}
+};
 
 /** Samples of a tile: raw values, or a level's bucket maxima (`v`) and last values. */
 export interface SampleTile {

@@ -20,6 +20,7 @@ function stubCanvas(put: ImageData[]) {
     getContext() {
       let fill = "#000000";
       return {
+        canvas: this,
         set fillStyle(c: string) {
           fill = c;
         },
