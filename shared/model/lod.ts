@@ -7,7 +7,7 @@
  * Spans: spans shorter than the bucket merge with close neighbours of the same depth into
  * one span (named after the longest member), so sub-pixel spans cost one rectangle.
  */
-import { f64, u32, u8 } from "./columns";
+import { permute, sortOrder } from "./columns";
 import type { CounterSeries, LaneData } from "./types";
 
 export interface CounterLevel {
@@ -72,27 +72,37 @@ function bucketLevel(
   last: Float64Array,
 ): CounterLevel {
   const w = 2 ** k;
-  const ot = f64();
-  const omin = f64();
-  const omax = f64();
-  const olast = f64();
+  // Counted first, so the level is written straight into arrays of its size.
+  let n = 0;
   let bucket = NaN;
   for (let i = 0; i < t.length; i++) {
     const b = Math.floor(t[i] / w);
     if (b !== bucket) {
       bucket = b;
-      ot.push(t[i]);
-      omin.push(lo[i]);
-      omax.push(hi[i]);
-      olast.push(last[i]);
-    } else {
-      const j = ot.length - 1;
-      if (lo[i] < omin.get(j)) omin.set(j, lo[i]);
-      if (hi[i] > omax.get(j)) omax.set(j, hi[i]);
-      olast.set(j, last[i]);
+      n++;
     }
   }
-  return { k, t: ot.toArray(), min: omin.toArray(), max: omax.toArray(), last: olast.toArray() };
+  const ot = new Float64Array(n);
+  const omin = new Float64Array(n);
+  const omax = new Float64Array(n);
+  const olast = new Float64Array(n);
+  let j = -1;
+  bucket = NaN;
+  for (let i = 0; i < t.length; i++) {
+    const b = Math.floor(t[i] / w);
+    if (b !== bucket) {
+      bucket = b;
+      j++;
+      ot[j] = t[i];
+      omin[j] = lo[i];
+      omax[j] = hi[i];
+    } else {
+      if (lo[i] < omin[j]) omin[j] = lo[i];
+      if (hi[i] > omax[j]) omax[j] = hi[i];
+    }
+    olast[j] = last[i];
+  }
+  return { k, t: ot, min: omin, max: omax, last: olast };
 }
 
 /** Each level is built from the one below, so the whole pyramid costs O(n). */
@@ -123,80 +133,113 @@ interface SpanSource {
   count: Uint32Array;
 }
 
+/** A run of short spans of one depth, merging into one. */
+interface Blob {
+  start: number;
+  end: number;
+  flags: number;
+  count: number;
+  /** Its first member's name, and that name's time while it is the only one. */
+  name: number;
+  dur: number;
+  /** Time per name, once a second name joins. */
+  durs: Map<number, number> | null;
+}
+
+/** The name with the most time in the blob. */
+function blobName(b: Blob): number {
+  if (!b.durs) return b.name;
+  let best = 0;
+  let bestDur = -1;
+  for (const [name, dur] of b.durs)
+    if (dur > bestDur) {
+      best = name;
+      bestDur = dur;
+    }
+  return best;
+}
+
 function mergeLevel(k: number, s: SpanSource): SpanLevel {
   const w = 2 ** k;
-  const out = { start: f64(), end: f64(), name: u32(), depth: u8(), flags: u8(), count: u32() };
+  // A level has at most as many spans as its source: written by index, trimmed at the end.
+  const cap = s.start.length;
+  const start = new Float64Array(cap);
+  const end = new Float64Array(cap);
+  const name = new Uint32Array(cap);
+  const depth = new Uint8Array(cap);
+  const flags = new Uint8Array(cap);
+  const count = new Uint32Array(cap);
+  let n = 0;
   // One open blob per depth: merging never crosses depths.
-  const blobs = new Map<
-    number,
-    { start: number; end: number; flags: number; count: number; durs: Map<number, number> }
-  >();
+  const blobs: (Blob | undefined)[] = [];
   const flush = (d: number) => {
-    const b = blobs.get(d);
+    const b = blobs[d];
     if (!b) return;
-    let best = 0;
-    let bestDur = -1;
-    for (const [name, dur] of b.durs) if (dur > bestDur) [best, bestDur] = [name, dur];
-    out.start.push(b.start);
-    out.end.push(b.end);
-    out.name.push(best);
-    out.depth.push(d);
-    out.flags.push(b.flags);
-    out.count.push(b.count);
-    blobs.delete(d);
+    start[n] = b.start;
+    end[n] = b.end;
+    name[n] = blobName(b);
+    depth[n] = d;
+    flags[n] = b.flags;
+    count[n] = b.count;
+    n++;
+    blobs[d] = undefined;
   };
-  for (let i = 0; i < s.start.length; i++) {
+  for (let i = 0; i < cap; i++) {
     const d = s.depth[i];
     const dur = s.end[i] - s.start[i];
-    const b = blobs.get(d);
+    const b = blobs[d];
     if (dur >= w) {
       flush(d);
-      out.start.push(s.start[i]);
-      out.end.push(s.end[i]);
-      out.name.push(s.name[i]);
-      out.depth.push(d);
-      out.flags.push(s.flags[i]);
-      out.count.push(s.count[i]);
+      start[n] = s.start[i];
+      end[n] = s.end[i];
+      name[n] = s.name[i];
+      depth[n] = d;
+      flags[n] = s.flags[i];
+      count[n] = s.count[i];
+      n++;
       continue;
     }
     if (b && s.start[i] - b.end <= w) {
       b.end = Math.max(b.end, s.end[i]);
       b.flags |= s.flags[i];
       b.count += s.count[i];
-      b.durs.set(s.name[i], (b.durs.get(s.name[i]) ?? 0) + dur);
+      const id = s.name[i];
+      if (!b.durs && id === b.name) b.dur += dur;
+      else {
+        b.durs ??= new Map([[b.name, b.dur]]);
+        b.durs.set(id, (b.durs.get(id) ?? 0) + dur);
+      }
       continue;
     }
     flush(d);
-    blobs.set(d, {
+    blobs[d] = {
       start: s.start[i],
       end: s.end[i],
       flags: s.flags[i],
       count: s.count[i],
-      durs: new Map([[s.name[i], dur]]),
-    });
+      name: s.name[i],
+      dur,
+      durs: null,
+    };
   }
-  for (const d of [...blobs.keys()]) flush(d);
-  // Flushing per depth can leave starts out of order across depths: sort once.
-  const start = out.start.toArray();
-  const order = Array.from(start.keys()).sort((a, b) => start[a] - start[b] || a - b);
-  const pick = <T extends Float64Array | Uint32Array | Uint8Array>(arr: T): T => {
-    const o = new (arr.constructor as new (n: number) => T)(arr.length);
-    for (let i = 0; i < order.length; i++) o[i] = arr[order[i]];
-    return o;
-  };
-  const sorted = { start: pick(start), end: pick(out.end.toArray()) };
-  const maxEnd = new Float64Array(sorted.end.length);
+  for (let d = 0; d < blobs.length; d++) flush(d);
+  // Flushing per depth can leave starts out of order across depths: sort once, if so.
+  const order = sortOrder(start.subarray(0, n));
+  const trim = <T extends Float64Array | Uint32Array | Uint8Array>(a: T): T =>
+    order ? permute(a.subarray(0, n) as T, order) : (a.slice(0, n) as T);
+  const sortedEnd = trim(end);
+  const maxEnd = new Float64Array(n);
   let m = -Infinity;
-  for (let i = 0; i < maxEnd.length; i++) maxEnd[i] = m = Math.max(m, sorted.end[i]);
+  for (let i = 0; i < n; i++) maxEnd[i] = m = Math.max(m, sortedEnd[i]);
   return {
     k,
-    start: sorted.start,
-    end: sorted.end,
+    start: trim(start),
+    end: sortedEnd,
     maxEnd,
-    name: pick(out.name.toArray()),
-    depth: pick(out.depth.toArray()),
-    flags: pick(out.flags.toArray()),
-    count: pick(out.count.toArray()),
+    name: trim(name),
+    depth: trim(depth),
+    flags: trim(flags),
+    count: trim(count),
   };
 }
 

@@ -8,6 +8,8 @@
  */
 
 const NS_PER_SEC = 1_000_000_000n;
+/** 10^0 … 10^9, to scale a fraction of fewer than nine digits to nanoseconds. */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 // Python isoformat(): "2026-04-24T22:03:51.508000+00:00"; the fraction is absent when the
 // microseconds are 0. Also accepts "Z", a space separator, and up to nanosecond fractions.
@@ -93,6 +95,7 @@ export class TimeBase {
     return Number(ns - BigInt(origin) * NS_PER_SEC);
   }
 
+  /** The date and time to the second of the last timestamp read (19 characters, or none). */
   private lastPrefix = "";
   private lastPrefixSec = 0;
 
@@ -105,7 +108,6 @@ export class TimeBase {
       text.charCodeAt(10) === 84 /* T */ &&
       (text.endsWith("+00:00") || text.endsWith("Z"))
     ) {
-      const prefix = text.slice(0, 19);
       const tail = text.length - (text.endsWith("Z") ? 1 : 6);
       let fracNs = 0;
       let ok = tail === 19;
@@ -121,9 +123,10 @@ export class TimeBase {
           fracNs = fracNs * 10 + d;
           digits++;
         }
-        fracNs *= 10 ** (9 - digits);
+        fracNs *= POW10[9 - digits];
       }
       if (ok) {
+        const prefix = text.slice(0, 19);
         if (prefix !== this.lastPrefix) {
           const p = isoParts(prefix + "Z");
           if (!p) return null;

@@ -162,15 +162,33 @@ export class SkulkCollector {
     return state;
   }
 
+  /** The runner of the last entry read, while every field of its identity is known. */
+  private last: { runnerId: string; state: RunnerState } | null = null;
+
+  /**
+   * The runner an entry's context names. A flight recorder repeats one runner's full
+   * context in every entry: once that runner's lane knows every field, it is found by id.
+   */
+  private runnerOf(raw: JsonObject): RunnerState | null {
+    const ctx = raw.context;
+    const last = this.last;
+    if (last && isObject(ctx) && ctx.runnerId === last.runnerId) return last.state;
+    const id = identityFromContext(ctx) ?? liftedIdentity(raw);
+    if (!id) return null;
+    const state = this.runner(id);
+    this.last = state.complete ? { runnerId: id.runnerId, state } : null;
+    return state;
+  }
+
   /** Validates and keeps one entry; returns false (with an error) when it cannot be used. */
   entry(raw: unknown, line: number, identity?: RunnerIdentity | null): boolean {
     if (!isObject(raw)) {
       this.report.error(line, "entry is not a JSON object");
       return false;
     }
-    const id = identity ?? identityFromContext(raw.context) ?? liftedIdentity(raw);
+    const state = identity ? this.runner(identity) : this.runnerOf(raw);
     const at = str(raw.at);
-    if (!id) {
+    if (!state) {
       this.report.error(line, 'entry has no runner identity (no "context" and no "runnerId")');
       return false;
     }
@@ -179,11 +197,15 @@ export class SkulkCollector {
       this.report.error(line, `entry has no valid "at" timestamp (${JSON.stringify(raw.at ?? null)})`);
       return false;
     }
-    return this.entryAt(raw, t, line, id);
+    return this.keep(raw, t, line, state);
   }
 
   /** `entry` for a record whose time is known already (an offset of `time`). */
   entryAt(raw: JsonObject, t: number, line: number, id: RunnerIdentity): boolean {
+    return this.keep(raw, t, line, this.runner(id));
+  }
+
+  private keep(raw: JsonObject, t: number, line: number, state: RunnerState): boolean {
     const phase = str(raw.phase);
     const event = str(raw.event);
     if (!phase || !event) {
@@ -193,7 +215,6 @@ export class SkulkCollector {
     if (!KNOWN_PHASES.has(phase)) {
       this.report.warnOnce(`phase:${phase}`, `line ${line}: unknown phase "${phase}" (kept and shown)`);
     }
-    const state = this.runner(id);
     this.report.records++;
     const attrs = isObject(raw.attrs) && !CLOSING.test(event) && hasAny(raw.attrs) ? raw.attrs : null;
     state.entries.push({
