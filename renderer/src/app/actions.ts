@@ -106,6 +106,18 @@ async function runImport(
     if (running !== handle) return;
     performance.mark("rankscope:import-read");
     picture.cancel();
+    // Every lane is read: show them all in full detail now, and save meanwhile. The save
+    // (a second or more for a big run) changes nothing the user sees.
+    showProvisional({
+      id,
+      name: label,
+      lanes: outcome.lanes,
+      lods: outcome.lods,
+      files: outcome.files,
+      notes: outcome.notes,
+    });
+    shown = true;
+    markFullyLoaded();
     useApp.getState().setIngest({ status: "saving" });
     const saved = await datasets.saveDataset(db, outcome, label, fp ?? `demo-${Date.now()}`, id);
     performance.mark("rankscope:import-saved");
@@ -120,9 +132,8 @@ async function runImport(
       datasetId: saved.row.id,
       index: saved.paged,
     });
-    if (shown && useApp.getState().current?.id === id) rescope(saved.row);
+    if (useApp.getState().current?.id === id) rescope(saved.row);
     else showDataset(saved.row);
-    markFullyLoaded();
     await loadAnnotations(saved.row.id);
     const telemetry = outcome.files.filter((f) => f.format !== "unknown").length;
     useApp.getState().setIngest({
