@@ -10,6 +10,7 @@ import type { DatasetNote, FileReport, LaneData } from "../model/types";
 import { joinParts, mergeLanes } from "./merge";
 import { ingest, type IngestProgress } from "./pipeline";
 import { wrappedSource, type FileSource } from "./source";
+import { countNewlines } from "./text";
 import { laneBuffers } from "./transfer";
 import type { SourceRef, Unit } from "./units";
 
@@ -55,9 +56,7 @@ function lineCounting(source: FileSource, onLines: (n: number) => void): FileSou
     ...source,
     async *chunks() {
       for await (const chunk of source.chunks()) {
-        let n = 0;
-        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
-        onLines(n);
+        onLines(countNewlines(chunk));
         yield chunk;
       }
     },

@@ -162,3 +162,24 @@ export function jsonErrorLine(text: string, e: Error): number | undefined {
   for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
 }
+
+/**
+ * How many "\n" bytes `bytes` holds, four at a time: a typed array's indexOf costs about
+ * 1.5 ns a byte in Chromium, and a big trace's parts are counted in full.
+ */
+export function countNewlines(bytes: Uint8Array): number {
+  let n = 0;
+  let i = 0;
+  const end = bytes.length;
+  for (; i < end && (bytes.byteOffset + i) % 4 !== 0; i++) if (bytes[i] === 10) n++;
+  const words = (end - i) >> 2;
+  const w = words ? new Uint32Array(bytes.buffer, bytes.byteOffset + i, words) : new Uint32Array(0);
+  for (let k = 0; k < words; k++) {
+    // A byte of x is zero where the byte was "\n"; t has its high bit set for exactly those.
+    const x = w[k] ^ 0x0a0a0a0a;
+    const t = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+    if (t !== 0) n += ((t >>> 7) & 1) + ((t >>> 15) & 1) + ((t >>> 23) & 1) + (t >>> 31);
+  }
+  for (i += words * 4; i < end; i++) if (bytes[i] === 10) n++;
+  return n;
+}

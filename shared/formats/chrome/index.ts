@@ -68,6 +68,12 @@ function anchorOffset(
   return time.fromNs(anchor);
 }
 
+function withoutDepth(args: JsonObject): JsonObject {
+  const { depth: _d, ...rest } = args;
+  void _d;
+  return rest;
+}
+
 /** Turns the buffered threads into lanes, once the whole file (and its envelope) is known. */
 function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelope: JsonObject): void {
   const threads = reader.resolve();
@@ -97,8 +103,7 @@ function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelop
     for (const s of t.spans) {
       while (ends.length && ends[ends.length - 1] <= s.start) ends.pop();
       const depth = typeof s.args?.depth === "number" ? (s.args.depth as number) : Math.min(ends.length, 255);
-      const { depth: _d, ...args } = s.args ?? {};
-      void _d;
+      const args = s.args && "depth" in s.args ? withoutDepth(s.args) : s.args;
       lane.span({
         start: origin + s.start,
         end: origin + s.end,
@@ -110,7 +115,8 @@ function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelop
       });
       ends.push(s.end);
     }
-    for (const m of t.markers) lane.marker({ ...m, t: origin + m.t });
+    for (const m of t.markers)
+      lane.marker({ t: origin + m.t, name: m.name, kind: m.kind, args: m.args, line: m.line });
     for (const [series, c] of t.counters)
       for (let i = 0; i < c.t.length; i++) lane.counter(series, origin + c.t[i], c.v[i]);
   }

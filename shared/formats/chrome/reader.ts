@@ -106,12 +106,23 @@ export class TraceReader {
 
   constructor(private readonly report: FileReportBuilder) {}
 
+  /** Threads by pid, then tid: found without building the key of every event. */
+  private readonly byPid = new Map<string, Map<string, Thread>>();
+  private last: Thread | null = null;
+
   thread(pid: string, tid: string, hint?: JsonObject | null): Thread {
-    const key = `${pid}\u0000${tid}`;
-    let t = this.threads.get(key);
-    if (!t) {
-      t = { key, pid, tid, hint: null, spans: [], stack: [], markers: [], counters: new Map() };
-      this.threads.set(key, t);
+    let t = this.last;
+    if (!t || t.pid !== pid || t.tid !== tid) {
+      let tids = this.byPid.get(pid);
+      if (!tids) this.byPid.set(pid, (tids = new Map()));
+      t = tids.get(tid);
+      if (!t) {
+        const key = `${pid}\u0000${tid}`;
+        t = { key, pid, tid, hint: null, spans: [], stack: [], markers: [], counters: new Map() };
+        tids.set(tid, t);
+        this.threads.set(key, t);
+      }
+      this.last = t;
     }
     if (!t.hint && hint && (typeof hint.rank === "number" || typeof hint.node_id === "string")) t.hint = hint;
     return t;
@@ -156,7 +167,14 @@ export class TraceReader {
         const open = thread.stack.pop();
         if (!open)
           return this.report.warnOnce("unmatched-E", `line ${line}: an "E" event without its "B" (ignored)`);
-        thread.spans.push({ ...open, end: t, name: open.name || name });
+        thread.spans.push({
+          start: open.start,
+          end: t,
+          name: open.name || name,
+          args: open.args,
+          line: open.line,
+          flags: open.flags,
+        });
         return;
       }
       case "i":
@@ -191,13 +209,19 @@ export class TraceReader {
     // Trace Event Format: a counter with an id is its own series, "name[id]".
     const id = raw.id === undefined || raw.id === null ? "" : `[${String(raw.id)}]`;
     const cat = str(raw.cat);
-    const entries = Object.entries(args ?? {}).filter(([, v]) => num(v) !== null) as [string, number][];
-    for (const [k, v] of entries) {
+    if (!args) return;
+    // Most counters carry one value ({"value": n}): counted first, so no list is built.
+    let values = 0;
+    for (const k in args) if (num(args[k]) !== null) values++;
+    if (!values) return;
+    for (const k in args) {
+      const v = num(args[k]);
+      if (v === null) continue;
       // Rankscope's own export names a series by `cat`; others by name (and key when several).
       const series =
-        cat && entries.length === 1 && k === "value" && this.identities.has(`${pid}\u0000${tid}`)
+        cat && values === 1 && k === "value" && this.identities.has(`${pid}\u0000${tid}`)
           ? cat
-          : entries.length === 1
+          : values === 1
             ? `${name}${id}`
             : `${name}${id}.${k}`;
       if (!tid) this.scoped.push({ scope: "p", pid, tid, counter: { series, t, v } });
@@ -266,6 +290,8 @@ function pushCounter(thread: Thread, series: string, t: number, v: number): void
 
 function stripFlags(args: JsonObject | null): JsonObject | null {
   if (!args) return null;
+  // Most spans have none of them: their args are kept as they are, not copied.
+  if (!("open" in args || "truncatedStart" in args || "inferred" in args || "error" in args)) return args;
   const { open: _o, truncatedStart: _t, inferred: _i, error: _e, ...rest } = args;
   void _o;
   void _t;
