@@ -234,3 +234,14 @@ export async function waitForImport(page: Page, timeoutMs: number): Promise<Impo
     items: r.items,
   };
 }
+
+/** Waits until the import that drew its lanes is also saved to the library (or failed). */
+export async function waitForSaved(page: Page, timeoutMs: number): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __rankscope: { state(): { ingest: string } } }).__rankscope.state().ingest !==
+      "saving",
+    null,
+    { timeout: timeoutMs, polling: 100 },
+  );
+}

@@ -7,6 +7,7 @@ import {
   sampleMemory,
   screenshot,
   waitForImport,
+  waitForSaved,
   type MemoryPeak,
 } from "./browser";
 
@@ -99,6 +100,7 @@ export async function appOpens(
   try {
     await session.page.goto(web.url);
     const t = await waitForImport(session.page, timeoutMs);
+    await waitForSaved(session.page, timeoutMs);
     const peak = memory.stop();
     await screenshot(session.page, root, "chrome-trace-opened");
     return {

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import path from "node:path";
 import { serveWeb } from "../electron/web/webServer";
-import { openBrowser, retainedHeap, sampleMemory, screenshot, waitForImport } from "./browser";
+import { openBrowser, retainedHeap, sampleMemory, screenshot, waitForImport, waitForSaved } from "./browser";
 
 interface View {
   start: number;
@@ -56,6 +56,9 @@ export async function benchRender(
     const times = await waitForImport(page, timeoutMs);
     // Kept from before the import marks: navigation → fully loaded, page load included.
     const loadSeconds = (Date.now() - t0) / 1000;
+    // The lanes are drawn before the library save ends: the memory it takes, what the import
+    // leaves behind, and frames without the save beside them are measured once it is saved.
+    await waitForSaved(page, timeoutMs);
     const peak = memory.stop();
     if (times.lanes !== lanesExpected)
       console.error(`warning: the app shows ${times.lanes} lanes, the ingest found ${lanesExpected}`);
