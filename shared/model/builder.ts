@@ -13,6 +13,8 @@ export interface SpanInput {
   flags?: number;
   /** Extra fields shown on selection; stored as JSON text. */
   args?: Record<string, unknown> | null;
+  /** The args already as text (from argsText), for a reader that holds spans until the end. */
+  argsText?: ArgsText;
   line?: number;
   /** Source file index; defaults to the file being read. */
   file?: number;
@@ -58,7 +60,7 @@ export function parseArgs(text: string): Record<string, unknown> {
  * wherever the args are shown or exported, so it is cut and the file is told; a BigInt or
  * a cycle (a format's slip) is written as far as it can be rather than failing the file.
  */
-function argsText(args: Record<string, unknown> | null | undefined): string | { cut: string } {
+export function argsText(args: Record<string, unknown> | null | undefined): ArgsText {
   if (!args) return "";
   let any = false;
   let nested = false;
@@ -85,6 +87,9 @@ function argsText(args: Record<string, unknown> | null | undefined): string | { 
   }
   return cuts ? { cut: text } : text;
 }
+
+/** Args as JSON text; `cut` when a value nested too deep was cut (the file is told). */
+export type ArgsText = string | { cut: string };
 
 /** Per file index, how many spans and markers had args cut for depth, and the first one's line. */
 export type ArgsCuts = Map<number, { count: number; line: number }>;
@@ -167,8 +172,12 @@ export class LaneBuilder {
   }
 
   /** Interns the args text; args cut for depth are counted for the file's warning. */
-  private args(args: Record<string, unknown> | null | undefined, file: number, line = 0): number {
-    const text = argsText(args);
+  private args(
+    args: Record<string, unknown> | null | undefined,
+    file: number,
+    line = 0,
+    text: ArgsText = argsText(args),
+  ): number {
     if (typeof text === "string") return this.store.strings.id(text);
     const seen = this.builder.argsCuts.get(file);
     if (seen) seen.count++;
@@ -193,7 +202,7 @@ export class LaneBuilder {
     c.name.push(this.store.strings.id(s.name));
     c.depth.push(s.depth ?? 0);
     c.flags.push(s.flags ?? 0);
-    c.args.push(this.args(s.args, file, s.line));
+    c.args.push(this.args(s.args, file, s.line, s.argsText));
     c.file.push(file);
     c.line.push(s.line ?? 0);
     // An open span's end is where the format chose to stop it, not data the input holds.

@@ -68,12 +68,6 @@ function anchorOffset(
   return time.fromNs(anchor);
 }
 
-function withoutDepth(args: JsonObject): JsonObject {
-  const { depth: _d, ...rest } = args;
-  void _d;
-  return rest;
-}
-
 /** Turns the buffered threads into lanes, once the whole file (and its envelope) is known. */
 function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelope: JsonObject): void {
   const threads = reader.resolve();
@@ -98,22 +92,25 @@ function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelop
     const lane = ctx.builder.lane({ id, label: id, source: "trace", group: "trace", ...info });
     lanes.push(lane);
     // Depth from nesting: a span inside the one before it is one level deeper.
-    t.spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    const sp = t.spans;
+    const order = sp.order();
     const ends: number[] = [];
-    for (const s of t.spans) {
-      while (ends.length && ends[ends.length - 1] <= s.start) ends.pop();
-      const depth = typeof s.args?.depth === "number" ? (s.args.depth as number) : Math.min(ends.length, 255);
-      const args = s.args && "depth" in s.args ? withoutDepth(s.args) : s.args;
+    for (let k = 0; k < sp.length; k++) {
+      const i = order ? order[k] : k;
+      const start = sp.start.get(i);
+      const end = sp.end.get(i);
+      while (ends.length && ends[ends.length - 1] <= start) ends.pop();
+      const given = sp.depth.get(i);
       lane.span({
-        start: origin + s.start,
-        end: origin + s.end,
-        name: s.name,
-        depth,
-        flags: s.flags,
-        args,
-        line: s.line,
+        start: origin + start,
+        end: origin + end,
+        name: sp.name[i],
+        depth: Number.isNaN(given) ? Math.min(ends.length, 255) : given,
+        flags: sp.flags.get(i),
+        argsText: sp.args[i],
+        line: sp.line.get(i),
       });
-      ends.push(s.end);
+      ends.push(end);
     }
     for (const m of t.markers)
       lane.marker({ t: origin + m.t, name: m.name, kind: m.kind, args: m.args, line: m.line });

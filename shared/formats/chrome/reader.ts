@@ -4,6 +4,8 @@
  * after `traceEvents`, and a lane's identity (rank, names) is only known then.
  */
 import type { FileReportBuilder } from "../../ingest/report";
+import { argsText, type ArgsText } from "../../model/builder";
+import { f64, sortOrder, u32, u8 } from "../../model/columns";
 import { MarkerKind, SpanFlag, type LaneInfo, type MarkerKindValue } from "../../model/types";
 import type { JsonObject } from "../types";
 import { isObject, num, str } from "../types";
@@ -13,9 +15,52 @@ export interface SpanItem {
   start: number;
   end: number;
   name: string;
-  args: JsonObject | null;
+  /**
+   * Args as text, without the keys that became flags or the depth: a trace's spans are held
+   * until the whole file is read, and their parsed args were most of a reader's memory.
+   */
+  args: ArgsText;
+  /** The depth `args.depth` gives; null: from nesting. */
+  depth: number | null;
   line: number;
   flags: number;
+}
+
+/**
+ * A thread's spans as columns. A trace's spans are all held until the file is read, and as
+ * objects (two boxed doubles each) they took twice the memory.
+ */
+export class SpanList {
+  readonly start = f64();
+  readonly end = f64();
+  /** NaN: from nesting. */
+  readonly depth = f64();
+  readonly line = u32();
+  readonly flags = u8();
+  readonly name: string[] = [];
+  readonly args: ArgsText[] = [];
+
+  get length(): number {
+    return this.name.length;
+  }
+
+  push(s: SpanItem): void {
+    this.start.push(s.start);
+    this.end.push(s.end);
+    this.depth.push(s.depth ?? NaN);
+    this.line.push(s.line);
+    this.flags.push(s.flags);
+    this.name.push(s.name);
+    this.args.push(s.args);
+  }
+
+  /** Indexes in start order, the longer first at one start (a parent before its children). */
+  order(): Uint32Array | null {
+    const start = this.start.toArray();
+    const end = this.end.toArray();
+    for (let i = 0; i < end.length; i++) end[i] = -end[i];
+    return sortOrder(start, end);
+  }
 }
 
 export interface MarkerItem {
@@ -33,7 +78,7 @@ export interface Thread {
   tid: string;
   /** First event args naming a rank or node (Skulk's traces carry them on every span). */
   hint: JsonObject | null;
-  spans: SpanItem[];
+  spans: SpanList;
   /** B events waiting for their E. */
   stack: SpanItem[];
   markers: MarkerItem[];
@@ -118,7 +163,7 @@ export class TraceReader {
       t = tids.get(tid);
       if (!t) {
         const key = `${pid}\u0000${tid}`;
-        t = { key, pid, tid, hint: null, spans: [], stack: [], markers: [], counters: new Map() };
+        t = { key, pid, tid, hint: null, spans: new SpanList(), stack: [], markers: [], counters: new Map() };
         tids.set(tid, t);
         this.threads.set(key, t);
       }
@@ -126,6 +171,25 @@ export class TraceReader {
     }
     if (!t.hint && hint && (typeof hint.rank === "number" || typeof hint.node_id === "string")) t.hint = hint;
     return t;
+  }
+
+  /** Names and args texts already held (see `shared`). */
+  private readonly texts = new Map<string, string>();
+
+  /**
+   * One string for every repeat of a text (JSON.parse makes each value its own): a trace
+   * holds its spans' names and args until the whole file is read.
+   */
+  private shared(text: string): string {
+    const known = this.texts.get(text);
+    if (known !== undefined) return known;
+    if (this.texts.size < MAX_SHARED_TEXTS) this.texts.set(text, text);
+    return text;
+  }
+
+  private argsText(args: JsonObject | null, drop: readonly string[]): ArgsText {
+    const text = argsText(args && without(args, drop));
+    return typeof text === "string" ? this.shared(text) : text;
   }
 
   private seen(t: number): void {
@@ -139,7 +203,7 @@ export class TraceReader {
     if (!ph) return this.report.error(line, 'trace event has no "ph"');
     const pid = idOf(raw.pid);
     const tid = idOf(raw.tid);
-    const name = str(raw.name) ?? "";
+    const name = this.shared(str(raw.name) ?? "");
     const args = isObject(raw.args) ? raw.args : null;
     if (ph === "M") return this.metadata(name, pid, tid, args);
     const t = this.clock.local(raw.ts);
@@ -156,11 +220,27 @@ export class TraceReader {
           (args?.truncatedStart ? SpanFlag.TruncatedStart : 0) |
           (args?.inferred ? SpanFlag.Inferred : 0) |
           (args?.error ? SpanFlag.Error : 0);
-        this.thread(pid, tid, args).spans.push({ start: t, end, name, args: stripFlags(args), line, flags });
+        this.thread(pid, tid, args).spans.push({
+          start: t,
+          end,
+          name,
+          args: this.argsText(args, SPAN_KEYS),
+          depth: depthOf(args),
+          line,
+          flags,
+        });
         return;
       }
       case "B":
-        this.thread(pid, tid, args).stack.push({ start: t, end: t, name, args, line, flags: 0 });
+        this.thread(pid, tid, args).stack.push({
+          start: t,
+          end: t,
+          name,
+          args: this.argsText(args, DEPTH_KEY),
+          depth: depthOf(args),
+          line,
+          flags: 0,
+        });
         return;
       case "E": {
         const thread = this.thread(pid, tid, args);
@@ -172,6 +252,7 @@ export class TraceReader {
           end: t,
           name: open.name || name,
           args: open.args,
+          depth: open.depth,
           line: open.line,
           flags: open.flags,
         });
@@ -288,14 +369,19 @@ function pushCounter(thread: Thread, series: string, t: number, v: number): void
   c.v.push(v);
 }
 
-function stripFlags(args: JsonObject | null): JsonObject | null {
-  if (!args) return null;
-  // Most spans have none of them: their args are kept as they are, not copied.
-  if (!("open" in args || "truncatedStart" in args || "inferred" in args || "error" in args)) return args;
-  const { open: _o, truncatedStart: _t, inferred: _i, error: _e, ...rest } = args;
-  void _o;
-  void _t;
-  void _i;
-  void _e;
-  return rest;
+/** Keys of a span's args that its flags or depth stand for. */
+const SPAN_KEYS = ["open", "truncatedStart", "inferred", "error", "depth"];
+const DEPTH_KEY = ["depth"];
+/** Distinct texts shared at most: a trace whose every span differs gains nothing more. */
+const MAX_SHARED_TEXTS = 100_000;
+
+function depthOf(args: JsonObject | null): number | null {
+  return typeof args?.depth === "number" ? args.depth : null;
+}
+
+/** `args` without `keys`, copied only when it has one of them. */
+function without(args: JsonObject, keys: readonly string[]): JsonObject {
+  for (const k of keys)
+    if (k in args) return Object.fromEntries(Object.entries(args).filter(([key]) => !keys.includes(key)));
+  return args;
 }
