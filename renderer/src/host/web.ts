@@ -10,21 +10,27 @@ const ingestWorker = () =>
 
 /**
  * The next import's worker, started ahead: loading its script took 100-200 ms of the time
- * to the first picture. Made as the app starts (servedFiles) and after each import takes one.
+ * to the first picture. Made as the app starts (servedFiles) and after each import ends.
  */
 let spare: Worker | null = null;
 
 function takeWorker(): Worker {
   const w = spare ?? ingestWorker();
   spare = null;
-  setTimeout(() => (spare ??= ingestWorker()), 0);
   return w;
+}
+
+/** The next import's worker, once this one ended: loaded during it, it took from its cores. */
+function spareLater(): void {
+  setTimeout(() => {
+    if (typeof Worker !== "undefined") spare ??= ingestWorker();
+  }, 0);
 }
 
 function runWorker(msg: ToWorker, listeners: IngestListeners): IngestHandle {
   const worker = takeWorker();
   let reject: (e: Error) => void = () => {};
-  const result = new Promise<import("../ingest/protocol").IngestOutcome>((resolve, rej) => {
+  const settled = new Promise<import("../ingest/protocol").IngestOutcome>((resolve, rej) => {
     reject = rej;
     worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       const m = ev.data;
@@ -44,6 +50,7 @@ function runWorker(msg: ToWorker, listeners: IngestListeners): IngestHandle {
       rej(new Error(e.message || "the import worker failed"));
     };
   });
+  const result = settled.finally(spareLater);
   worker.postMessage(msg);
   return {
     result,

@@ -115,3 +115,49 @@ describe("what a walk did not read", () => {
     ]);
   });
 });
+
+describe("web mode's import workers", () => {
+  /** A Worker stand-in that records what it is sent and answers only when told to. */
+  class FakeWorker {
+    static made: FakeWorker[] = [];
+    onmessage: ((ev: { data: unknown }) => void) | null = null;
+    onerror: ((e: { message: string }) => void) | null = null;
+    sent: unknown[] = [];
+    terminated = false;
+    constructor() {
+      FakeWorker.made.push(this);
+    }
+    postMessage(m: unknown) {
+      this.sent.push(m);
+    }
+    terminate() {
+      this.terminated = true;
+    }
+  }
+
+  it("start the next import's worker ahead, but only once the running import ended", async () => {
+    FakeWorker.made = [];
+    vi.stubGlobal("Worker", FakeWorker);
+    const page = await loadPage("http://127.0.0.1:4780/?k=s3cret");
+    await page.webHost.servedFiles!();
+    // The spare, loading while the app starts.
+    expect(FakeWorker.made.length).toBe(1);
+    const handle = page.webHost.ingestDemo({ onProgress: () => {}, onFile: () => {} });
+    const [running] = FakeWorker.made;
+    expect(running.sent).toEqual([{ type: "demo" }]);
+    await new Promise((ok) => setTimeout(ok, 20));
+    // No worker loads beside the import: it would take from the import's cores.
+    expect(FakeWorker.made.length).toBe(1);
+    const outcome: IngestOutcome = { originSec: 0, lanes: [], files: [], notes: [] };
+    running.onmessage!({ data: { type: "done", outcome } });
+    expect(await handle.result).toEqual(outcome);
+    expect(running.terminated).toBe(true);
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(FakeWorker.made.length).toBe(2);
+    // The next import takes that one.
+    const next = page.webHost.ingestDemo({ onProgress: () => {}, onFile: () => {} });
+    expect(FakeWorker.made[1].sent).toEqual([{ type: "demo" }]);
+    next.cancel();
+    await expect(next.result).rejects.toThrow("import cancelled");
+  });
+});
