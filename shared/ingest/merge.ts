@@ -25,7 +25,11 @@ function reindex(lane: LaneData, table: Map<string, number>, strings: string[]):
     }
     return id;
   });
-  const map = (a: Uint32Array) => a.map((i) => ids[i]);
+  const map = (a: Uint32Array) => {
+    const out = new Uint32Array(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = ids[a[i]];
+    return out;
+  };
   return {
     ...lane,
     spans: { ...lane.spans, name: map(lane.spans.name), args: map(lane.spans.args) },
@@ -61,18 +65,25 @@ export function mergeLanes(pieces: LaneData[]): LaneData {
   const sorted = Object.fromEntries(
     spanKeys.map((k) => [k, permute(spans[k], order)]),
   ) as unknown as typeof spans;
-  const keep: number[] = [];
-  for (let i = 0; i < sorted.start.length; i++) {
-    const j = keep[keep.length - 1];
+  // Exact repeats (the same span read twice) go; the kept are listed only once one goes.
+  let keep: number[] | null = null;
+  let last = 0;
+  for (let i = 1; i < sorted.start.length; i++) {
     const same =
-      j !== undefined &&
-      sorted.start[j] === sorted.start[i] &&
-      sorted.end[j] === sorted.end[i] &&
-      sorted.name[j] === sorted.name[i] &&
-      sorted.depth[j] === sorted.depth[i];
-    if (!same) keep.push(i);
+      sorted.start[last] === sorted.start[i] &&
+      sorted.end[last] === sorted.end[i] &&
+      sorted.name[last] === sorted.name[i] &&
+      sorted.depth[last] === sorted.depth[i];
+    if (same && !keep) {
+      keep = [];
+      for (let k = 0; k < i; k++) keep.push(k);
+    }
+    if (!same) {
+      keep?.push(i);
+      last = i;
+    }
   }
-  const pick = Uint32Array.from(keep);
+  const pick = keep && Uint32Array.from(keep);
   const markerKeys = ["t", "name", "kind", "args", "file", "line"] as const;
   const markers = cat(
     re.map((p) => p.markers),

@@ -51,9 +51,13 @@ export function sortOrder(keys: Float64Array, tieBreak?: Float64Array): Uint32Ar
     }
   }
   if (sorted) return null;
-  const order = new Uint32Array(keys.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => keys[a] - keys[b] || (tieBreak ? tieBreak[a] - tieBreak[b] : 0) || a - b);
+  // A plain array: its sort (TimSort) is near-linear on the nearly sorted keys this mostly
+  // gets; a typed array's sort with a comparator is a merge sort, n log n whatever the order.
+  const idx: number[] = [];
+  for (let i = 0; i < keys.length; i++) idx.push(i);
+  idx.sort((a, b) => keys[a] - keys[b] || (tieBreak ? tieBreak[a] - tieBreak[b] : 0) || a - b);
+  const order = new Uint32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) order[i] = idx[i];
   return order;
 }
 

@@ -7,7 +7,6 @@
  * Spans: spans shorter than the bucket merge with close neighbours of the same depth into
  * one span (named after the longest member), so sub-pixel spans cost one rectangle.
  */
-import { permute, sortOrder } from "./columns";
 import type { CounterSeries, LaneData } from "./types";
 
 export interface CounterLevel {
@@ -133,36 +132,43 @@ interface SpanSource {
   count: Uint32Array;
 }
 
-/** A run of short spans of one depth, merging into one. */
-interface Blob {
-  start: number;
-  end: number;
-  flags: number;
-  count: number;
-  /** Its first member's name, and that name's time while it is the only one. */
-  name: number;
-  dur: number;
+/**
+ * The open blob (a run of short spans merging into one) of each depth, as columns indexed by
+ * depth: one object per blob cost a young allocation per span at the levels that merge little.
+ */
+class Blobs {
+  readonly open = new Uint8Array(256);
+  /** Where in the level the blob goes (taken when it opened). */
+  readonly slot = new Uint32Array(256);
+  readonly end = new Float64Array(256);
+  readonly flags = new Uint8Array(256);
+  readonly count = new Float64Array(256);
+  /** The first member's name, and that name's time while it is the only one. */
+  readonly name = new Uint32Array(256);
+  readonly dur = new Float64Array(256);
   /** Time per name, once a second name joins. */
-  durs: Map<number, number> | null;
-}
+  readonly durs: (Map<number, number> | null)[] = new Array<Map<number, number> | null>(256).fill(null);
 
-/** The name with the most time in the blob. */
-function blobName(b: Blob): number {
-  if (!b.durs) return b.name;
-  let best = 0;
-  let bestDur = -1;
-  for (const [name, dur] of b.durs)
-    if (dur > bestDur) {
-      best = name;
-      bestDur = dur;
-    }
-  return best;
+  /** The name with the most time in depth d's blob. */
+  bestName(d: number): number {
+    const durs = this.durs[d];
+    if (!durs) return this.name[d];
+    let best = 0;
+    let bestDur = -1;
+    for (const [name, dur] of durs)
+      if (dur > bestDur) {
+        best = name;
+        bestDur = dur;
+      }
+    return best;
+  }
 }
 
 function mergeLevel(k: number, s: SpanSource): SpanLevel {
   const w = 2 ** k;
+  const { start: sStart, end: sEnd, name: sName, depth: sDepth, flags: sFlags, count: sCount } = s;
   // A level has at most as many spans as its source: written by index, trimmed at the end.
-  const cap = s.start.length;
+  const cap = sStart.length;
   const start = new Float64Array(cap);
   const end = new Float64Array(cap);
   const name = new Uint32Array(cap);
@@ -170,76 +176,72 @@ function mergeLevel(k: number, s: SpanSource): SpanLevel {
   const flags = new Uint8Array(cap);
   const count = new Uint32Array(cap);
   let n = 0;
-  // One open blob per depth: merging never crosses depths.
-  const blobs: (Blob | undefined)[] = [];
+  // One open blob per depth: merging never crosses depths. A blob's place in the level is
+  // taken when it opens, so the level comes out in start order, as its source is.
+  const b = new Blobs();
   const flush = (d: number) => {
-    const b = blobs[d];
-    if (!b) return;
-    start[n] = b.start;
-    end[n] = b.end;
-    name[n] = blobName(b);
-    depth[n] = d;
-    flags[n] = b.flags;
-    count[n] = b.count;
-    n++;
-    blobs[d] = undefined;
+    if (!b.open[d]) return;
+    const at = b.slot[d];
+    end[at] = b.end[d];
+    name[at] = b.bestName(d);
+    flags[at] = b.flags[d];
+    count[at] = b.count[d];
+    b.open[d] = 0;
+    b.durs[d] = null;
   };
   for (let i = 0; i < cap; i++) {
-    const d = s.depth[i];
-    const dur = s.end[i] - s.start[i];
-    const b = blobs[d];
+    const d = sDepth[i];
+    const dur = sEnd[i] - sStart[i];
     if (dur >= w) {
       flush(d);
-      start[n] = s.start[i];
-      end[n] = s.end[i];
-      name[n] = s.name[i];
+      start[n] = sStart[i];
+      end[n] = sEnd[i];
+      name[n] = sName[i];
       depth[n] = d;
-      flags[n] = s.flags[i];
-      count[n] = s.count[i];
+      flags[n] = sFlags[i];
+      count[n] = sCount[i];
       n++;
       continue;
     }
-    if (b && s.start[i] - b.end <= w) {
-      b.end = Math.max(b.end, s.end[i]);
-      b.flags |= s.flags[i];
-      b.count += s.count[i];
-      const id = s.name[i];
-      if (!b.durs && id === b.name) b.dur += dur;
+    if (b.open[d] && sStart[i] - b.end[d] <= w) {
+      b.end[d] = Math.max(b.end[d], sEnd[i]);
+      b.flags[d] |= sFlags[i];
+      b.count[d] += sCount[i];
+      const id = sName[i];
+      const durs = b.durs[d];
+      if (!durs && id === b.name[d]) b.dur[d] += dur;
       else {
-        b.durs ??= new Map([[b.name, b.dur]]);
-        b.durs.set(id, (b.durs.get(id) ?? 0) + dur);
+        const m = durs ?? (b.durs[d] = new Map([[b.name[d], b.dur[d]]]));
+        m.set(id, (m.get(id) ?? 0) + dur);
       }
       continue;
     }
     flush(d);
-    blobs[d] = {
-      start: s.start[i],
-      end: s.end[i],
-      flags: s.flags[i],
-      count: s.count[i],
-      name: s.name[i],
-      dur,
-      durs: null,
-    };
+    b.open[d] = 1;
+    b.slot[d] = n;
+    start[n] = sStart[i];
+    depth[n] = d;
+    n++;
+    b.end[d] = sEnd[i];
+    b.flags[d] = sFlags[i];
+    b.count[d] = sCount[i];
+    b.name[d] = sName[i];
+    b.dur[d] = dur;
   }
-  for (let d = 0; d < blobs.length; d++) flush(d);
-  // Flushing per depth can leave starts out of order across depths: sort once, if so.
-  const order = sortOrder(start.subarray(0, n));
-  const trim = <T extends Float64Array | Uint32Array | Uint8Array>(a: T): T =>
-    order ? permute(a.subarray(0, n) as T, order) : (a.slice(0, n) as T);
-  const sortedEnd = trim(end);
+  for (let d = 0; d < 256; d++) flush(d);
+  const trimmedEnd = end.slice(0, n);
   const maxEnd = new Float64Array(n);
   let m = -Infinity;
-  for (let i = 0; i < n; i++) maxEnd[i] = m = Math.max(m, sortedEnd[i]);
+  for (let i = 0; i < n; i++) maxEnd[i] = m = Math.max(m, trimmedEnd[i]);
   return {
     k,
-    start: trim(start),
-    end: sortedEnd,
+    start: start.slice(0, n),
+    end: trimmedEnd,
     maxEnd,
-    name: trim(name),
-    depth: trim(depth),
-    flags: trim(flags),
-    count: trim(count),
+    name: name.slice(0, n),
+    depth: depth.slice(0, n),
+    flags: flags.slice(0, n),
+    count: count.slice(0, n),
   };
 }
 
