@@ -8,6 +8,13 @@
  */
 
 const NS_PER_SEC = 1_000_000_000n;
+/** The two decimal digits at `i` as a number, or a negative one when they are not digits. */
+function digits2(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1000;
+}
+
 /** 10^0 … 10^9, to scale a fraction of fewer than nine digits to nanoseconds. */
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
@@ -95,9 +102,39 @@ export class TimeBase {
     return Number(ns - BigInt(origin) * NS_PER_SEC);
   }
 
-  /** The date and time to the second of the last timestamp read (19 characters, or none). */
-  private lastPrefix = "";
-  private lastPrefixSec = 0;
+  /** The date of the last timestamp read (yyyymmdd), and its midnight in epoch seconds. */
+  private lastDay = -1;
+  private lastDaySec = 0;
+
+  /**
+   * The epoch second `YYYY-MM-DDTHH:MM:SS` at the start of `text` names, read digit by digit
+   * (as isoParts would: Date.UTC, and the same ranges); null when it is not one. Records share
+   * their date, so Date.UTC runs once a day of them.
+   */
+  private utcSecond(text: string): number | null {
+    const cc = digits2(text, 0);
+    const yy = digits2(text, 2);
+    if (cc < 0 || yy < 0) return null;
+    const y = cc * 100 + yy;
+    const mo = digits2(text, 5);
+    const d = digits2(text, 8);
+    const h = digits2(text, 11);
+    const mi = digits2(text, 14);
+    const s = digits2(text, 17);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return null;
+    const c = (i: number) => text.charCodeAt(i);
+    if (c(4) !== 45 || c(7) !== 45 || c(13) !== 58 || c(16) !== 58) return null;
+    if (h > 23 || mi > 59 || s > 60) return null;
+    const day = y * 10000 + mo * 100 + d;
+    if (day !== this.lastDay) {
+      if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+      const ms = Date.UTC(y, mo - 1, d);
+      if (Number.isNaN(ms)) return null;
+      this.lastDay = day;
+      this.lastDaySec = ms / 1000;
+    }
+    return this.lastDaySec + h * 3600 + mi * 60 + s;
+  }
 
   /** ISO timestamp to offset; null when the text is not a timestamp. */
   fromIso(text: string): number | null {
@@ -126,15 +163,10 @@ export class TimeBase {
         fracNs *= POW10[9 - digits];
       }
       if (ok) {
-        const prefix = text.slice(0, 19);
-        if (prefix !== this.lastPrefix) {
-          const p = isoParts(prefix + "Z");
-          if (!p) return null;
-          this.lastPrefix = prefix;
-          this.lastPrefixSec = p.epochSec;
-        }
-        const origin = this.origin(this.lastPrefixSec);
-        return (this.lastPrefixSec - origin) * 1e9 + fracNs;
+        const sec = this.utcSecond(text);
+        if (sec === null) return null;
+        const origin = this.origin(sec);
+        return (sec - origin) * 1e9 + fracNs;
       }
     }
     const p = isoParts(text);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectReport } from "../../../shared/model/summary";
+import { parseIsoNs, TimeBase } from "../../../shared/model/time";
 import { ingestFiles } from "../helpers";
 
 const upstream = (rel: string) => readFileSync(path.join(__dirname, "../../fixtures/upstream", rel));
@@ -76,5 +77,45 @@ describe("time stays exact for any mix of files, in any order", () => {
     };
     expect(exact(a)).toEqual(exact(b));
     expect(exact(a).map(([s]) => s)).toEqual([0n, 1100n, 1300n, 1700n, 3000n, 3011n, 3013n, 3017n]);
+  });
+});
+
+describe("TimeBase.fromIso's quick path for UTC timestamps", () => {
+  it("gives what the full parse gives, on random valid and damaged timestamps", () => {
+    let seed = 5;
+    const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const pad = (n: number, w: number) => String(n).padStart(w, "0");
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const tb = new TimeBase();
+    let checked = 0;
+    let nulls = 0;
+    for (let i = 0; i < 5000; i++) {
+      // Mostly plausible fields, sometimes out of range (month 13, hour 24, Feb 30, second 60).
+      const y = pick([2026, 2024, 1999, 2100]);
+      const mo = 1 + Math.floor(rand() * (rand() < 0.05 ? 14 : 12));
+      const d = 1 + Math.floor(rand() * (rand() < 0.05 ? 33 : 28));
+      const h = Math.floor(rand() * (rand() < 0.05 ? 26 : 24));
+      const mi = Math.floor(rand() * 60);
+      const s = Math.floor(rand() * (rand() < 0.05 ? 62 : 60));
+      let text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}`;
+      text += pick(["", `.${pad(Math.floor(rand() * 1e6), 6)}`, `.${pad(Math.floor(rand() * 1e9), 9)}`]);
+      text += pick(["+00:00", "Z"]);
+      // A damaged character now and then.
+      if (rand() < 0.05) {
+        const at = Math.floor(rand() * 19);
+        text = text.slice(0, at) + pick(["x", "-", ":", "/"]) + text.slice(at + 1);
+      }
+      const full = parseIsoNs(text);
+      const quick = tb.fromIso(text);
+      if (full === null) {
+        expect(quick, text).toBeNull();
+        nulls++;
+      } else {
+        expect(quick, text).toBe(Number(full - tb.originNs));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(3000);
+    expect(nulls).toBeGreaterThan(100);
   });
 });
