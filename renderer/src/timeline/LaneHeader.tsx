@@ -2,6 +2,7 @@ import { useRef } from "react";
 import { formatDuration } from "../../../shared/model/time";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
+import type { LaneInfo } from "../../../shared/model/types";
 import type { LaneView } from "../view/laneView";
 
 /** Parses "12ms", "-3.5 s", "250us", "1200" (ns) into nanoseconds; null if unreadable. */
@@ -35,20 +36,24 @@ function setShift(laneId: string, ns: number, label: string): void {
  * Shift+drag) shifts the lane in time; the offset badge edits or clears the shift.
  */
 export function LaneHeader({
-  lane,
+  info,
+  errorCount,
+  open,
   selected,
   onSelect,
   shift,
   nsPerPx,
 }: {
-  lane: LaneView;
+  info: LaneInfo;
+  errorCount: number;
+  /** The phase still open at the end of the data. */
+  open: LaneView["open"];
   selected: boolean;
   onSelect(): void;
   shift: number;
   /** Nanoseconds per pixel at the current zoom, when a drag needs it. */
   nsPerPx: () => number;
 }) {
-  const info = lane.data.info;
   const drag = useRef<{ x: number; shift0: number; moved: boolean } | null>(null);
   const rank =
     info.rank != null ? `rank ${info.rank}${info.worldSize != null ? `/${info.worldSize}` : ""}` : null;
@@ -108,9 +113,9 @@ export function LaneHeader({
       <div className="lane-line1">
         <span className="lane-node">{nodeText}</span>
         {rank && <span className="lane-rank">{rank}</span>}
-        {lane.errorCount > 0 && (
+        {errorCount > 0 && (
           <span className="badge badge-error" title="errors, exceptions and crashes">
-            {lane.errorCount} ⚠
+            {errorCount} ⚠
           </span>
         )}
         {dead && <span className="badge badge-error">process dead</span>}
@@ -141,13 +146,13 @@ export function LaneHeader({
             {detail}
           </span>
         )}
-        {lane.open && (
+        {open && (
           <span
             className="badge badge-open"
             data-testid="open-phase"
-            title={`Still in ${lane.open.name} at the end of the data`}
+            title={`Still in ${open.name} at the end of the data`}
           >
-            open: {lane.open.name} {formatDuration(lane.open.end - lane.open.start)}
+            open: {open.name} {formatDuration(open.end - open.start)}
           </span>
         )}
       </div>

@@ -5,7 +5,9 @@ import { currentClock, currentData, tileCache, type CurrentData } from "../app/c
 import { recordPaint } from "../app/perf";
 import { useApp, type AppState } from "../app/store";
 import { activePalette } from "../app/theme";
+import type { LaneInfo } from "../../../shared/model/types";
 import { axisContext } from "../view/axis";
+import type { LaneView } from "../view/laneView";
 import { shownLanes } from "../view/filter";
 import { buildRows, visibleRows, type Row } from "../view/layout";
 import { panView, TimeScale, zoomView } from "../view/timeScale";
@@ -257,7 +259,9 @@ export function Timeline() {
                   style={{ top: row.y - scrollTop, height: row.h }}
                 >
                   <Header
-                    lane={data.lanes[row.lane]}
+                    info={data.lanes[row.lane].data.info}
+                    errorCount={data.lanes[row.lane].errorCount}
+                    open={data.lanes[row.lane].open}
                     selected={selectedLane === row.key}
                     shift={shifts[row.key] ?? 0}
                     nsPerPx={nsPerPx}
@@ -287,14 +291,20 @@ export function Timeline() {
   );
 }
 
-/** A lane header that renders again only when its own props change. */
+/**
+ * A lane header that renders again only when its own props change. It is given the lane's
+ * identity, not its view: React keeps a component's previous props, and a view of an import's
+ * full lanes held that way kept their text after the library save had paged them.
+ */
 const Header = memo(function Header(props: {
-  lane: CurrentData["lanes"][number];
+  info: LaneInfo;
+  errorCount: number;
+  open: LaneView["open"];
   selected: boolean;
   shift: number;
   nsPerPx: () => number;
 }) {
-  const id = props.lane.data.info.id;
+  const id = props.info.id;
   const onSelect = useCallback(() => {
     const s = useApp.getState();
     s.selectLane(s.selectedLane === id ? null : id);

@@ -156,7 +156,7 @@ export class TraceReader {
   private last: Thread | null = null;
 
   thread(pid: string, tid: string, hint?: JsonObject | null): Thread {
-    let t = this.last;
+    let t: Thread | null | undefined = this.last;
     if (!t || t.pid !== pid || t.tid !== tid) {
       let tids = this.byPid.get(pid);
       if (!tids) this.byPid.set(pid, (tids = new Map()));
