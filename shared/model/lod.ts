@@ -7,6 +7,7 @@
  * Spans: spans shorter than the bucket merge with close neighbours of the same depth into
  * one span (named after the longest member), so sub-pixel spans cost one rectangle.
  */
+import { permute, sortOrder } from "./columns";
 import type { CounterSeries, LaneData } from "./types";
 
 export interface CounterLevel {
@@ -229,19 +230,24 @@ function mergeLevel(k: number, s: SpanSource): SpanLevel {
     b.dur[d] = dur;
   }
   for (let d = 0; d < 256; d++) flush(d);
-  const trimmedEnd = end.slice(0, n);
+  // In start order when the source is (lanes are built so); a source that is not is sorted
+  // here, once, after a check that costs one pass.
+  const order = sortOrder(start.subarray(0, n));
+  const trim = <T extends Float64Array | Uint32Array | Uint8Array>(a: T): T =>
+    order ? permute(a.subarray(0, n) as T, order) : (a.slice(0, n) as T);
+  const trimmedEnd = trim(end);
   const maxEnd = new Float64Array(n);
   let m = -Infinity;
   for (let i = 0; i < n; i++) maxEnd[i] = m = Math.max(m, trimmedEnd[i]);
   return {
     k,
-    start: start.slice(0, n),
+    start: trim(start),
     end: trimmedEnd,
     maxEnd,
-    name: name.slice(0, n),
-    depth: depth.slice(0, n),
-    flags: flags.slice(0, n),
-    count: count.slice(0, n),
+    name: trim(name),
+    depth: trim(depth),
+    flags: trim(flags),
+    count: trim(count),
   };
 }
 

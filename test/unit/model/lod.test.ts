@@ -107,4 +107,62 @@ describe("span level-of-detail", () => {
     const coarse = levels[levels.length - 1];
     expect(coarse.start.length).toBeLessThan(10);
   });
+
+  it("levels of nested spans are in start order, and each depth keeps its spans' count and cover", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 }), fc.nat(3)),
+          { minLength: 64, maxLength: 400 },
+        ),
+        fc.boolean(),
+        (items, shuffled) => {
+          const b = new ModelBuilder();
+          const lane = b.lane({ id: "l", label: "l", source: "trace", group: "g" });
+          // Parents with up to three levels of children starting where they start or inside.
+          let t = 0;
+          for (const [gap, dur, kids] of items) {
+            t += gap;
+            lane.span({ start: t, end: t + dur, name: "parent", depth: 0 });
+            for (let d = 1; d <= kids; d++)
+              lane.span({ start: t + (d - 1) * 10, end: t + dur / (d + 1), name: `child${d}`, depth: d });
+          }
+          const data = b.build()[0];
+          if (shuffled) {
+            // A source out of start order (no reader makes one): the levels are still in order.
+            const n = data.spans.start.length;
+            const order = Uint32Array.from({ length: n }, (_, i) => (i * 7919) % n);
+            if (new Set(order).size === n)
+              for (const k of Object.keys(data.spans) as (keyof typeof data.spans)[])
+                data.spans[k] = (data.spans[k] as Float64Array).map((_, i, a) => a[order[i]]) as never;
+          }
+          const levels = buildSpanLod(data);
+          expect(levels.length).toBeGreaterThan(0);
+          const rawByDepth = new Map<number, number>();
+          for (const d of data.spans.depth) rawByDepth.set(d, (rawByDepth.get(d) ?? 0) + 1);
+          for (const level of levels) {
+            const byDepth = new Map<number, number>();
+            for (let i = 0; i < level.start.length; i++) {
+              if (i > 0) expect(level.start[i]).toBeGreaterThanOrEqual(level.start[i - 1]);
+              expect(level.maxEnd[i]).toBe(Math.max(level.end[i], i > 0 ? level.maxEnd[i - 1] : -Infinity));
+              byDepth.set(level.depth[i], (byDepth.get(level.depth[i]) ?? 0) + level.count[i]);
+            }
+            expect(byDepth).toEqual(rawByDepth);
+            // Merging follows the source's order: only a source in order is covered span by span.
+            if (!shuffled)
+              for (let r = 0; r < data.spans.start.length; r += 13) {
+                const inside = [...level.start].some(
+                  (st, i) =>
+                    level.depth[i] === data.spans.depth[r] &&
+                    st <= data.spans.start[r] &&
+                    level.end[i] >= data.spans.end[r],
+                );
+                expect(inside).toBe(true);
+              }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
