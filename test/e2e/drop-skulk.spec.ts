@@ -63,6 +63,8 @@ test("the folder picker reads a real directory and the library keeps the import 
   await page.getByTestId("folder-input").setInputFiles(skulkFolder());
   await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
   await expect(page.getByTestId("dataset-title")).toContainText("skulk-cluster");
+  // The lanes are drawn before the library save ends; the bar says so until it is done.
+  await expect(page.getByText("Saving to the library…")).toHaveCount(0, { timeout: 30_000 });
 
   await page.reload();
   // Reopened from IndexedDB without parsing again.
