@@ -121,7 +121,7 @@ export class TimeBase {
     const h = digits2(text, 11);
     const mi = digits2(text, 14);
     const s = digits2(text, 17);
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return null;
+    if (mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return null;
     const c = (i: number) => text.charCodeAt(i);
     if (c(4) !== 45 || c(7) !== 45 || c(13) !== 58 || c(16) !== 58) return null;
     if (h > 23 || mi > 59 || s > 60) return null;

@@ -20,11 +20,14 @@ function takeWorker(): Worker {
   return w;
 }
 
+/** Loads the spare where there are workers (not under Node, as in the unit tests). */
+function loadSpare(): void {
+  if (typeof Worker !== "undefined") spare ??= ingestWorker();
+}
+
 /** The next import's worker, once this one ended: loaded during it, it took from its cores. */
 function spareLater(): void {
-  setTimeout(() => {
-    if (typeof Worker !== "undefined") spare ??= ingestWorker();
-  }, 0);
+  setTimeout(loadSpare, 0);
 }
 
 function runWorker(msg: ToWorker, listeners: IngestListeners): IngestHandle {
@@ -109,7 +112,7 @@ const key = launchKey();
 async function servedFiles(): Promise<{ files: RemoteFile[]; notRead: LaunchList["notRead"] }> {
   // Asked as the app starts: the import that may follow (of these, or of a drop) finds its
   // worker loaded.
-  if (typeof Worker !== "undefined") spare ??= ingestWorker();
+  loadSpare();
   if (!key) return { files: [], notRead: [] };
   const headers = { [KEY_HEADER]: key };
   const res = await fetch("./api/launch", { headers, cache: "no-store" });
