@@ -22,8 +22,7 @@ import {
 } from "../view/laneView";
 import { labelOn, type Palette } from "../view/theme";
 import { TimeScale } from "../view/timeScale";
-import { ColumnLayer } from "./columnLayer";
-import { stepArea, stepLine } from "./stepPath";
+import { ColumnLayer, RectPixels, type Pixels } from "./columnLayer";
 import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
 
@@ -60,14 +59,14 @@ function hatchPattern(ctx: CanvasRenderingContext2D, p: Palette): CanvasPattern 
   return stripes(ctx, { size: 8, color: p.openHatch, width: 2, rising: true });
 }
 
-const columns = ColumnLayer.available() ? new ColumnLayer() : null;
+const pixels: Pixels = ColumnLayer.available() ? new ColumnLayer() : new RectPixels();
 
 /** Draws the lanes area: React owns the canvas, this function owns the pixels. */
 export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
   const p = f.palette;
   ctx.fillStyle = p.bg;
   ctx.fillRect(0, 0, f.width, f.height);
-  columns?.begin(ctx, f.width, f.height);
+  pixels.begin(ctx, f.width, f.height);
   // A shifted lane is the same drawing seen through a view moved the other way.
   const frameOf = (lane: LaneView): Frame => {
     const shift = laneShift(lane, f.shifts);
@@ -81,7 +80,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
         }
       : f;
   };
-  // Under the narrow spans' columns: backgrounds, memory and the spans themselves.
+  // Backgrounds, then the pixels of memory curves and spans, then what goes over them.
+  const decor: Decoration[] = [];
   for (const row of f.rows) {
     const y = row.y - f.scrollTop;
     if (row.kind === "group") {
@@ -99,10 +99,11 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
       ctx.fillRect(0, y, f.width, row.h);
     }
     const lf = frameOf(lane);
-    drawMemory(ctx, lf, lane, y);
-    drawSpans(ctx, lf, lane, y);
+    drawMemory(lf, lane, y);
+    drawSpans(lf, lane, y, decor);
   }
-  columns?.end(ctx, f.width, f.height);
+  pixels.end(ctx, f.width, f.height);
+  drawDecorations(ctx, p, decor);
   // Over them: markers, gaps, overlays and the lane's bottom line.
   for (const row of f.rows) {
     if (row.kind === "group") continue;
@@ -138,34 +139,40 @@ function withMargin(view: { start: number; end: number }): { start: number; end:
   return { start: view.start - m, end: view.end + m };
 }
 
-function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
+/** What a wide span draws over its fill, after the pixels: its shade, open hatch or label. */
+interface Decoration {
+  name: string;
+  flags: number;
+  start: number;
+  end: number;
+  x0: number;
+  x1: number;
+  top: number;
+  h: number;
+}
+
+function drawSpans(f: Frame, lane: LaneView, y: number, decor: Decoration[]): void {
   const p = f.palette;
   const { scale } = f;
   const spans = spansAt(lane, scale.nsPerPx, withMargin(scale.view));
   const { strings } = spans;
   const viewEnd = scale.view.end;
   // Spans narrower than a pixel merge into the pixel column they fall in, and neighbouring
-  // columns of one colour into one rectangle (per depth): a wide view of a big run is mostly
-  // such columns, and one fillRect per column was most of its frame.
+  // columns of one colour into one run (per depth).
   const lastCol = [-1, -1];
   const run = [
-    { from: 0, to: -1, fill: "" },
-    { from: 0, to: -1, fill: "" },
+    { from: 0, to: -1, ink: 0 },
+    { from: 0, to: -1, ink: 0 },
   ];
+  // Each name's ink, by its index in the lane's strings.
+  const inks: number[] = [];
+  const inkOf = (name: number) => (inks[name] ??= pixels.ink(spanColor(strings[name], p)));
   const flush = (depth: number) => {
     const r = run[depth];
     if (r.to < r.from) return;
-    const top = y + (depth ? SUB_TOP : BAND_TOP);
-    const h = depth ? SUB_HEIGHT : BAND_HEIGHT;
-    if (columns) columns.fill(r.from, r.to, top, h, r.fill);
-    else {
-      ctx.fillStyle = r.fill;
-      ctx.fillRect(r.from, top, r.to - r.from + 1, h);
-    }
+    pixels.band(r.from, r.to + 1, y + (depth ? SUB_TOP : BAND_TOP), depth ? SUB_HEIGHT : BAND_HEIGHT, r.ink);
     r.to = r.from - 1;
   };
-  ctx.font = "11px system-ui, sans-serif";
-  ctx.textBaseline = "middle";
   for (let i = firstSpanReaching(spans, scale.view.start); i < spans.start.length; i++) {
     const s = spans.start[i];
     if (s > viewEnd) break;
@@ -174,41 +181,49 @@ function drawSpans(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: n
     const depth = spans.depth[i] ? 1 : 0;
     const x0 = Math.max(scale.toX(s), -2);
     const x1 = Math.min(scale.toX(e), f.width + 2);
-    const top = y + (depth ? SUB_TOP : BAND_TOP);
-    const h = depth ? SUB_HEIGHT : BAND_HEIGHT;
-    const name = strings[spans.name[i]];
-    const flags = spans.flags[i];
     if (x1 - x0 < 1) {
       const col = Math.floor(x0);
       if (lastCol[depth] === col) continue;
       lastCol[depth] = col;
-      const fill = spanColor(name, p);
+      const ink = inkOf(spans.name[i]);
       const r = run[depth];
-      if (r.to === col - 1 && r.fill === fill) r.to = col;
+      if (r.to === col - 1 && r.ink === ink) r.to = col;
       else {
         flush(depth);
         r.from = r.to = col;
-        r.fill = fill;
+        r.ink = ink;
       }
       continue;
     }
     flush(depth);
-    const fill = spanColor(name, p);
-    ctx.fillStyle = fill;
-    ctx.fillRect(x0, top, x1 - x0 - (x1 - x0 > 3 ? 1 : 0), h);
-    if (depth) continue;
-    if (flags & SpanFlag.TruncatedStart) {
-      ctx.fillStyle = p.truncatedShade;
-      ctx.fillRect(x0, top, Math.min(6, x1 - x0), h);
-    }
-    if (flags & SpanFlag.Open && !isRestingPhase(name)) drawOpen(ctx, p, name, s, e, x0, x1, top, h);
-    else if (x1 - x0 > 30) {
-      ctx.fillStyle = labelOn(p, fill);
-      label(ctx, name, x0 + 3, top + h / 2, x1 - x0 - 6);
-    }
+    const top = y + (depth ? SUB_TOP : BAND_TOP);
+    const h = depth ? SUB_HEIGHT : BAND_HEIGHT;
+    // A pixel's gap between spans wide enough to spare it.
+    pixels.band(x0, x1 - (x1 - x0 > 3 ? 1 : 0), top, h, inkOf(spans.name[i]));
+    const flags = spans.flags[i];
+    if (depth === 0 && (flags & (SpanFlag.TruncatedStart | SpanFlag.Open) || x1 - x0 > 30))
+      decor.push({ name: strings[spans.name[i]], flags, start: s, end: e, x0, x1, top, h });
   }
   flush(0);
   flush(1);
+}
+
+function drawDecorations(ctx: CanvasRenderingContext2D, p: Palette, decor: Decoration[]): void {
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  for (const d of decor) {
+    const { x0, x1, top, h } = d;
+    if (d.flags & SpanFlag.TruncatedStart) {
+      ctx.fillStyle = p.truncatedShade;
+      ctx.fillRect(x0, top, Math.min(6, x1 - x0), h);
+    }
+    if (d.flags & SpanFlag.Open && !isRestingPhase(d.name))
+      drawOpen(ctx, p, d.name, d.start, d.end, x0, x1, top, h);
+    else if (x1 - x0 > 30) {
+      ctx.fillStyle = labelOn(p, spanColor(d.name, p));
+      label(ctx, d.name, x0 + 3, top + h / 2, x1 - x0 - 6);
+    }
+  }
 }
 
 function drawOpen(
@@ -265,137 +280,79 @@ function scratch(slot: number, n: number): Float64Array {
   return scratchBufs[slot].subarray(0, n);
 }
 
+/**
+ * One memory curve as pixel columns: per column its maximum (peaks must stay visible), held
+ * across columns without samples (a counter is a step function), stacked on `base`. Filled
+ * down to the base, or stroked as a step line. Returns the stack's top per column.
+ */
 function drawSeries(
-  ctx: CanvasRenderingContext2D,
   f: Frame,
   c: { t: Float64Array; v: Float64Array },
   base: Float64Array | null,
   y: number,
-  fill: string | null,
-  stroke: string | null,
+  ink: number,
+  stroke: boolean,
 ): Float64Array {
-  // Per pixel column: the maximum value (peaks must stay visible), plus the stacked base.
   const w = Math.ceil(f.width);
   const col = scratch(0, w).fill(NaN);
   const { scale } = f;
-  let i = Math.max(0, lowerBound(c.t, scale.view.start) - 1);
-  let last = NaN;
-  for (; i < c.t.length; i++) {
+  for (let i = Math.max(0, lowerBound(c.t, scale.view.start) - 1); i < c.t.length; i++) {
     const x = Math.floor(scale.toX(c.t[i]));
     if (x >= w) break;
-    last = c.v[i];
     if (x < 0) continue;
     if (!(col[x] >= c.v[i])) col[x] = c.v[i];
   }
-  // Hold the last value across columns without samples (a counter is a step function).
-  let held = NaN;
   const startIdx = lowerBound(c.t, scale.view.start);
-  if (startIdx > 0) held = c.v[startIdx - 1];
-  const lastT = c.t.length ? c.t[c.t.length - 1] : -Infinity;
-  const lastX = Math.floor(scale.toX(lastT));
+  let held = startIdx > 0 ? c.v[startIdx - 1] : NaN;
+  const lastX = c.t.length ? Math.floor(scale.toX(c.t[c.t.length - 1])) : -1;
   const firstX = c.t.length ? Math.floor(scale.toX(c.t[0])) : w;
-  for (let x = 0; x < w; x++) {
-    if (!Number.isNaN(col[x])) held = col[x];
-    else if (x > lastX || x < firstX) col[x] = NaN;
-    else col[x] = held;
-  }
-  void last;
   const out = scratch(base && base.buffer === scratchBufs[1].buffer ? 2 : 1, w);
   const k = MEM_HEIGHT / (f.memMax || 1);
   const bottom = y + MEM_TOP + MEM_HEIGHT;
-  // The curve's corners: one point where the value (or the stack under it) changes, so a
-  // step curve through them is the per-column step function with far fewer points.
-  const pts = points(2 * w + 2);
-  let n = 0;
+  let prev = NaN;
   for (let x = 0; x < w; x++) {
+    if (!Number.isNaN(col[x])) held = col[x];
     const under = base ? base[x] || 0 : 0;
-    const v = col[x];
-    const on = Number.isNaN(v) ? 0 : 1;
-    out[x] = on ? v + under : under;
-    const same = pts.on[n - 1] === on && (!on || (pts.top[n - 1] === out[x] && pts.under[n - 1] === under));
-    if (n && x < w - 1 && same) continue;
-    if (n && pts.on[n - 1] && !on) {
-      // Close the step before a gap at the gap's edge.
-      pts.x[n] = x;
-      pts.top[n] = pts.top[n - 1];
-      pts.under[n] = pts.under[n - 1];
-      pts.on[n] = 1;
-      n++;
+    if (x > lastX || x < firstX || Number.isNaN(held)) {
+      out[x] = under;
+      prev = NaN;
+      continue;
     }
-    pts.x[n] = x;
-    pts.top[n] = out[x];
-    pts.under[n] = under;
-    pts.on[n] = on;
-    n++;
-  }
-  // The last step runs to the right edge.
-  if (n && pts.on[n - 1]) {
-    pts.x[n] = w;
-    pts.top[n] = pts.top[n - 1];
-    pts.under[n] = pts.under[n - 1];
-    pts.on[n] = 1;
-    n++;
-  }
-  const py = (v: number) => bottom - Math.min(v * k, MEM_HEIGHT);
-  if (fill) {
-    ctx.beginPath();
-    stepArea(ctx, pts, n, py);
-    ctx.fillStyle = fill;
-    ctx.fill();
-  }
-  if (stroke) {
-    ctx.beginPath();
-    stepLine(ctx, pts, n, py);
-    ctx.strokeStyle = stroke;
-    ctx.lineWidth = 1;
-    ctx.stroke();
+    out[x] = held + under;
+    const top = bottom - Math.min(out[x] * k, MEM_HEIGHT);
+    if (!stroke) pixels.column(x, top, bottom - Math.min(under * k, MEM_HEIGHT), ink);
+    else {
+      // The step's rise or fall is drawn in the column where the new value starts.
+      const from = Number.isNaN(prev) ? top : prev;
+      pixels.column(x, Math.min(from, top) - 0.5, Math.max(from, top) + 0.5, ink);
+      prev = top;
+    }
   }
   return out;
 }
 
-const pointBufs = {
-  x: new Float64Array(0),
-  top: new Float64Array(0),
-  under: new Float64Array(0),
-  on: new Uint8Array(0),
-};
-
-function points(n: number): typeof pointBufs {
-  if (pointBufs.x.length < n) {
-    const m = Math.max(n, 4096);
-    Object.assign(pointBufs, {
-      x: new Float64Array(m),
-      top: new Float64Array(m),
-      under: new Float64Array(m),
-      on: new Uint8Array(m),
-    });
-  }
-  return pointBufs;
-}
-
-function drawMemory(ctx: CanvasRenderingContext2D, f: Frame, lane: LaneView, y: number): void {
+function drawMemory(f: Frame, lane: LaneView, y: number): void {
   let base: Float64Array | null = null;
   const range = withMargin(f.scale.view);
+  const p = f.palette;
   lane.memory.area.forEach((c, i) => {
     base = drawSeries(
-      ctx,
       f,
       samplesAt(lane, c, f.scale.nsPerPx, range),
       base,
       y,
-      i ? f.palette.memAreaLow : f.palette.memArea,
-      null,
+      pixels.ink(i ? p.memAreaLow : p.memArea),
+      false,
     );
   });
   if (lane.memory.line)
     drawSeries(
-      ctx,
       f,
       samplesAt(lane, lane.memory.line, f.scale.nsPerPx, range),
       null,
       y,
-      null,
-      f.palette.memLine,
+      pixels.ink(p.memLine),
+      true,
     );
 }
 
