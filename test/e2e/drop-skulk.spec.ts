@@ -83,3 +83,23 @@ test("the demo opens from ?demo", async ({ page }) => {
   await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
   await expect(page.getByTestId("dataset-title")).toContainText("Demo");
 });
+
+test("the overview strip shows every lane's phases in a row of its own", async ({ page }) => {
+  await freshPage(page, "?demo");
+  await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+  // Per lane's row (36 px / 6 lanes), how many colours it holds inside the view's frame: an
+  // empty row is the strip's background alone, a drawn one its phases and the gaps between.
+  const colours = async () =>
+    page.getByTestId("overview").evaluate((c: HTMLCanvasElement) => {
+      const { width, height } = c;
+      const px = c.getContext("2d")!.getImageData(0, 0, width, height).data;
+      return Array.from({ length: 6 }, (_, lane) => {
+        const y = Math.floor(((lane + 0.5) * height) / 6);
+        const seen = new Set<string>();
+        for (let x = 3; x < width - 3; x++)
+          seen.add(px.slice((y * width + x) * 4, (y * width + x) * 4 + 3).join());
+        return seen.size;
+      });
+    });
+  await expect.poll(async () => Math.min(...(await colours())), { timeout: 10_000 }).toBeGreaterThan(1);
+});

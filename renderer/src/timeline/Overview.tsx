@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { activePalette } from "../app/theme";
+import { pixelLayer } from "./columnLayer";
 import { spanColor } from "./draw";
 import { frames } from "./frames";
 import { residentSpansAt } from "../view/laneView";
@@ -15,69 +16,70 @@ const HEIGHT = 36;
  */
 export function Overview({ left }: { left: number }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const backdrop = useRef<{ key: string; image: ImageData | null }>({ key: "", image: null });
+  const backdrop = useRef("");
   const drag = useRef<{ mode: "move" | "select"; x0: number; view0: { start: number; end: number } } | null>(
     null,
   );
 
   // Drawn by the timeline's frame scheduler, from the store at frame time.
-  useEffect(
-    () =>
-      frames.add(() => {
-        const { view, bounds, dataVersion: version } = useApp.getState();
-        const canvas = canvasRef.current;
-        if (!canvas) return;
-        const w = canvas.clientWidth;
-        const dpr = window.devicePixelRatio || 1;
-        if (canvas.width !== Math.round(w * dpr)) {
-          canvas.width = Math.round(w * dpr);
-          canvas.height = Math.round(HEIGHT * dpr);
-        }
-        const ctx = canvas.getContext("2d")!;
-        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-        const full = new TimeScale(bounds, w);
-        const p = activePalette();
-        const key = `${p.name}:${version}:${w}:${bounds.start}:${bounds.end}`;
-        if (backdrop.current.key !== key) {
-          ctx.fillStyle = p.overviewBg;
-          ctx.fillRect(0, 0, w, HEIGHT);
-          const lanes = currentData().lanes;
-          const rowH = Math.max(HEIGHT / Math.max(lanes.length, 1), 0.5);
-          lanes.forEach((lane, li) => {
-            const spans = residentSpansAt(lane, full.nsPerPx);
-            const b = lane.base;
-            for (let i = 0; i < spans.start.length; i++) {
-              if (spans.depth[i]) continue;
-              const x0 = full.toX(spans.start[i] + b);
-              ctx.fillStyle = spanColor(spans.strings[spans.name[i]], p);
-              ctx.fillRect(
-                x0,
-                li * rowH,
-                Math.max(full.toX(spans.end[i] + b) - x0, 0.5),
-                Math.max(rowH - (rowH > 3 ? 1 : 0), 0.5),
-              );
-            }
-          });
-          backdrop.current = { key, image: ctx.getImageData(0, 0, canvas.width, canvas.height) };
-        } else if (backdrop.current.image) {
-          ctx.putImageData(backdrop.current.image, 0, 0);
-        }
-        const x0 = full.toX(view.start);
-        const x1 = full.toX(view.end);
-        ctx.fillStyle = p.overviewShade;
-        ctx.fillRect(0, 0, Math.max(x0, 0), HEIGHT);
-        ctx.fillRect(x1, 0, w - x1, HEIGHT);
-        ctx.strokeStyle = p.accent;
-        ctx.lineWidth = 1.5;
-        ctx.strokeRect(
-          Math.max(x0, 0.75),
-          0.75,
-          Math.max(Math.min(x1, w) - Math.max(x0, 0), 2),
-          HEIGHT - 1.5,
-        );
-      }),
-    [],
-  );
+  useEffect(() => {
+    const pixels = pixelLayer();
+    return frames.add(() => {
+      const { view, bounds, dataVersion: version } = useApp.getState();
+      const canvas = canvasRef.current;
+      if (!canvas) return;
+      const w = canvas.clientWidth;
+      const dpr = window.devicePixelRatio || 1;
+      if (canvas.width !== Math.round(w * dpr)) {
+        canvas.width = Math.round(w * dpr);
+        canvas.height = Math.round(HEIGHT * dpr);
+      }
+      const ctx = canvas.getContext("2d")!;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const full = new TimeScale(bounds, w);
+      const p = activePalette();
+      const key = `${p.name}:${version}:${w}:${dpr}:${bounds.start}:${bounds.end}`;
+      ctx.fillStyle = p.overviewBg;
+      ctx.fillRect(0, 0, w, HEIGHT);
+      // The lanes' phases, one row each (a fraction of a pixel when there are many: each
+      // gets at least one device row, the later over the earlier), drawn anew only when they
+      // change; the view's frame moves over the same pixels.
+      if (backdrop.current !== key || !pixels.redraw) {
+        pixels.begin(ctx, w, HEIGHT);
+        const lanes = currentData().lanes;
+        const rowH = HEIGHT / Math.max(lanes.length, 1);
+        // Each lane's top on a device row, so that rounding never pushes the last one out.
+        const topOf = (li: number) => Math.floor(li * rowH * dpr) / dpr;
+        lanes.forEach((lane, li) => {
+          const spans = residentSpansAt(lane, full.nsPerPx);
+          const b = lane.base;
+          const inks: number[] = [];
+          for (let i = 0; i < spans.start.length; i++) {
+            if (spans.depth[i]) continue;
+            const name = spans.name[i];
+            const ink = (inks[name] ??= pixels.ink(spanColor(spans.strings[name], p)));
+            pixels.band(
+              full.toX(spans.start[i] + b),
+              full.toX(spans.end[i] + b),
+              topOf(li),
+              rowH > 3 ? rowH - 1 : topOf(li + 1) - topOf(li),
+              ink,
+            );
+          }
+        });
+        pixels.end(ctx, w, HEIGHT);
+        backdrop.current = key;
+      } else pixels.redraw(ctx, w, HEIGHT);
+      const x0 = full.toX(view.start);
+      const x1 = full.toX(view.end);
+      ctx.fillStyle = p.overviewShade;
+      ctx.fillRect(0, 0, Math.max(x0, 0), HEIGHT);
+      ctx.fillRect(x1, 0, w - x1, HEIGHT);
+      ctx.strokeStyle = p.accent;
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(Math.max(x0, 0.75), 0.75, Math.max(Math.min(x1, w) - Math.max(x0, 0), 2), HEIGHT - 1.5);
+    });
+  }, []);
 
   const toT = (clientX: number) => {
     const c = canvasRef.current!;

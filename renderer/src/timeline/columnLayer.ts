@@ -11,7 +11,7 @@ export interface Pixels {
   /**
    * Fills x in [x0, x1) of a band, rows [top, top + height): every row of a band holds the
    * same pixels, so a band is written once and its first row copied down at the end. At
-   * least one device pixel wide; it covers what the band held there. Bands that share a
+   * least one device pixel wide and high; it covers what the band held there. Bands that share a
    * row start at the same row (a lane's phase band is one band, its sub-band another).
    */
   band(x0: number, x1: number, top: number, height: number, ink: number): void;
@@ -21,6 +21,13 @@ export interface Pixels {
   ink(color: string): number;
   /** Draws what was filled onto `ctx`, under what is drawn after. */
   end(ctx: CanvasRenderingContext2D, width: number, height: number): void;
+  /** Draws the last frame's pixels again, where they are kept (an image); absent, draw them anew. */
+  redraw?(ctx: CanvasRenderingContext2D, width: number, height: number): void;
+}
+
+/** A layer for one canvas: an image where the browser can, else fillRects. */
+export function pixelLayer(): Pixels {
+  return ColumnLayer.available() ? new ColumnLayer() : new RectPixels();
 }
 
 /** The pixels in an image, drawn in one drawImage: where the browser has OffscreenCanvas. */
@@ -68,8 +75,10 @@ export class ColumnLayer implements Pixels {
     let b = Math.max(a + 1, Math.round(x1 * this.sx));
     a = Math.max(0, a);
     b = Math.min(this.w, b);
-    const y0 = Math.max(0, Math.round(top * this.sy));
-    const y1 = Math.min(this.h, Math.round((top + height) * this.sy));
+    let y0 = Math.round(top * this.sy);
+    let y1 = Math.max(y0 + 1, Math.round((top + height) * this.sy));
+    y0 = Math.max(0, y0);
+    y1 = Math.min(this.h, y1);
     if (b <= a || y1 <= y0) return;
     this.used = true;
     if (this.bandEnd[y0] < y1) this.bandEnd[y0] = y1;
@@ -103,20 +112,45 @@ export class ColumnLayer implements Pixels {
     ctx.drawImage(this.layer.canvas, 0, 0, width, height);
   }
 
-  /** A CSS colour as the image's pixel (little-endian RGBA), by the canvas's own parse of it. */
+  redraw(ctx: CanvasRenderingContext2D, width: number, height: number): void {
+    if (this.used && this.layer) ctx.drawImage(this.layer.canvas, 0, 0, width, height);
+  }
+
+  /** A CSS colour as the image's pixel (little-endian RGBA); forms parsedInk does not read, by the canvas's parse. */
   ink(color: string): number {
     let v = this.colors.get(color);
     if (v !== undefined) return v;
+    v = parsedInk(color) ?? this.probed(color);
+    this.colors.set(color, v);
+    return v;
+  }
+
+  private probed(color: string): number {
     this.probe ??= new OffscreenCanvas(1, 1).getContext("2d", { willReadFrequently: true })!;
     const p = this.probe;
     p.clearRect(0, 0, 1, 1);
     p.fillStyle = color;
     p.fillRect(0, 0, 1, 1);
     const [r, g, b, a] = p.getImageData(0, 0, 1, 1).data;
-    v = ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
-    this.colors.set(color, v);
-    return v;
+    return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
   }
+}
+
+/** `#rrggbb` and `rgb(a)(r, g, b[, a])` as a pixel without asking a canvas; null for any other form. */
+export function parsedInk(color: string): number | null {
+  let r: number, g: number, b: number;
+  let a = 255;
+  const hex = /^#([0-9a-f]{6})$/i.exec(color);
+  const fn = /^rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)$/.exec(color);
+  if (hex) {
+    const n = parseInt(hex[1], 16);
+    [r, g, b] = [n >> 16, (n >> 8) & 255, n & 255];
+  } else if (fn) {
+    [r, g, b] = [Number(fn[1]), Number(fn[2]), Number(fn[3])];
+    if (fn[4] !== undefined) a = Math.round(Math.min(1, Number(fn[4])) * 255);
+    if (r > 255 || g > 255 || b > 255 || Number.isNaN(a)) return null;
+  } else return null;
+  return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
 /** Pixel `s` drawn over pixel `d` (both little-endian RGBA, not premultiplied), as source-over. */

@@ -22,7 +22,7 @@ import {
 } from "../view/laneView";
 import { labelOn, type Palette } from "../view/theme";
 import { TimeScale } from "../view/timeScale";
-import { ColumnLayer, RectPixels, type Pixels } from "./columnLayer";
+import { pixelLayer } from "./columnLayer";
 import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
 
@@ -59,7 +59,7 @@ function hatchPattern(ctx: CanvasRenderingContext2D, p: Palette): CanvasPattern 
   return stripes(ctx, { size: 8, color: p.openHatch, width: 2, rising: true });
 }
 
-const pixels: Pixels = ColumnLayer.available() ? new ColumnLayer() : new RectPixels();
+const pixels = pixelLayer();
 
 /** Draws the lanes area: React owns the canvas, this function owns the pixels. */
 export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { at, ctxAt, stubCanvas } from "./canvasStub";
-import { ColumnLayer } from "../../../renderer/src/timeline/columnLayer";
+import { ColumnLayer, parsedInk } from "../../../renderer/src/timeline/columnLayer";
 
 describe("the lanes' pixel layer", () => {
   const put: ImageData[] = [];
@@ -74,5 +74,29 @@ describe("the lanes' pixel layer", () => {
     layer.begin(ctx, 40, 10);
     layer.end(ctx, 40, 10);
     expect(drawn).toHaveLength(2);
+  });
+
+  it("gives a band thinner than a device row one row, so that many lanes in a strip each show", () => {
+    const layer = new ColumnLayer();
+    const { ctx } = ctxAt(1);
+    layer.begin(ctx, 10, 4);
+    const ink = layer.ink("#ffffff");
+    for (let lane = 0; lane < 8; lane++) layer.band(lane, lane + 1, lane * 0.5, 0.5, ink);
+    layer.end(ctx, 10, 4);
+    // Lane k's row is round(k / 2), the row its top falls in (lane 7's rounds to 4, below the strip).
+    const rows = Array.from({ length: 8 }, (_, lane) => [0, 1, 2, 3].filter((y) => at(put[0], lane, y)[3]));
+    expect(rows).toEqual([[0], [1], [1], [2], [2], [3], [3], []]);
+  });
+});
+
+describe("inks read without a canvas", () => {
+  const px = (r: number, g: number, b: number, a: number) => ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
+  it("read #rrggbb and rgb(a)(), and leave every other form to the canvas", () => {
+    expect(parsedInk("#0969DA")).toBe(px(9, 105, 218, 255));
+    expect(parsedInk("rgba(88, 166, 255, 0.45)")).toBe(px(88, 166, 255, 115));
+    expect(parsedInk("rgb(1,2,3)")).toBe(px(1, 2, 3, 255));
+    expect(parsedInk("rgba(0, 0, 0, 0)")).toBe(0);
+    for (const other of ["red", "#abc", "hsl(10 50% 50%)", "rgba(300, 0, 0, 1)", "rgb(1 2 3)", "#12345g"])
+      expect(parsedInk(other)).toBeNull();
   });
 });
