@@ -1,4 +1,4 @@
-import { BrowserWindow, type BrowserWindowConstructorOptions } from "electron";
+import { BrowserWindow, dialog, type BrowserWindowConstructorOptions } from "electron";
 import { hardenContents, type AppOrigins } from "./security";
 
 /**
@@ -50,6 +50,27 @@ export function createMainWindow(o: MainWindowOptions): BrowserWindow {
   hardenContents(win.webContents, o.origins);
   // Shown once painted, so the user never sees a white flash before the dark UI.
   win.once("ready-to-show", () => win.show());
+  confirmLeavingImport(win);
   void win.loadURL(o.url);
   return win;
+}
+
+/**
+ * The page holds its unload while an import is read or saved (renderer/src/app/unloadGuard.ts):
+ * Electron then cancels the close or reload without a word, so ask here, as a browser would.
+ */
+export function confirmLeavingImport(win: BrowserWindow): void {
+  win.webContents.on("will-prevent-unload", (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: "warning",
+      buttons: ["Keep importing", "Leave and lose the import"],
+      defaultId: 0,
+      cancelId: 0,
+      title: "An import is under way",
+      message: "Rankscope is still reading or saving an import.",
+      detail:
+        "Nothing of it is in the library until it is saved: if you leave now, you would have to import it again.",
+    });
+    if (choice === 1) event.preventDefault(); // leave after all
+  });
 }

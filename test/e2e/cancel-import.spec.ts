@@ -37,3 +37,30 @@ test("an import shows its progress and Cancel leaves the library as it was", asy
   );
   expect(stored).toBe(6);
 });
+
+test("leaving the page while an import runs asks first: staying keeps it, and it is saved", async ({
+  page,
+}) => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-leave-")), "big-run");
+  await generateCluster(dir, { nodes: 2, ranksPerNode: 8, entriesPerRank: 6000, seed: 6 });
+  await freshPage(page, "?demo");
+  await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+  // A browser asks before leaving only a page the user has interacted with.
+  await page.getByTestId("dataset-title").click();
+  await page.getByTestId("folder-input").setInputFiles(dir);
+  await expect(page.getByTestId("progress")).toBeVisible();
+  const asked = page.waitForEvent("dialog");
+  await page.evaluate(() => setTimeout(() => location.reload(), 0));
+  const dialog = await asked;
+  expect(dialog.type()).toBe("beforeunload");
+  await dialog.dismiss(); // stay
+  await expect(page.locator(".lane-header")).toHaveCount(16, { timeout: 60_000 });
+  await expect(page.getByTestId("progress")).toBeHidden({ timeout: 60_000 });
+  // Saved: a reload now leaves without asking, and the import is in the library.
+  page.on("dialog", () => {
+    throw new Error("asked to leave after the import was saved");
+  });
+  await page.reload();
+  await page.getByRole("button", { name: "Library" }).click();
+  await expect(page.getByTestId("library").locator("li")).toHaveCount(2, { timeout: 30_000 });
+});

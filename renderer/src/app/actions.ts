@@ -17,6 +17,7 @@ import { runsExtent } from "../../../shared/model/runs";
 import type { DatasetNote, LaneData } from "../../../shared/model/types";
 import { coalesce, type Coalesced } from "./coalesce";
 import { markFullyLoaded } from "./perf";
+import { holdUnload } from "./unloadGuard";
 import { db } from "./database";
 import { useApp } from "./store";
 
@@ -101,6 +102,7 @@ async function runImport(
     },
   });
   running = handle;
+  const releaseUnload = holdUnload();
   try {
     const outcome = await handle.result;
     if (running !== handle) return;
@@ -154,6 +156,7 @@ async function runImport(
   } finally {
     picture.cancel();
     progress.cancel();
+    releaseUnload();
     if (running === handle) running = null;
   }
 }

@@ -20,6 +20,19 @@ describe("the main window", () => {
     win = FakeBrowserWindow.all[0];
   });
 
+  it("asks before a close or reload loses an import under way, and leaves only when told to", () => {
+    // The page held its unload (an import is running): Electron asks main what to do.
+    const ask = vi.mocked(electron.dialog.showMessageBoxSync);
+    ask.mockReturnValueOnce(0);
+    expect(win.webContents.fire("will-prevent-unload")).toBe(false); // kept: the import goes on
+    expect(ask.mock.calls[0][0]).toBe(win);
+    const o = ask.mock.calls[0][1] as { buttons: string[]; cancelId: number };
+    expect(o.buttons).toEqual(["Keep importing", "Leave and lose the import"]);
+    expect(o.cancelId).toBe(0); // Escape keeps it
+    ask.mockReturnValueOnce(1);
+    expect(win.webContents.fire("will-prevent-unload")).toBe(true); // the unload goes ahead
+  });
+
   it("keeps the page sandboxed, context-isolated and without Node", () => {
     const prefs = win.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({

@@ -114,6 +114,7 @@ export const electron = {
     showOpenDialog: vi.fn(),
     showSaveDialog: vi.fn(),
     showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),
+    showMessageBoxSync: vi.fn((_win: unknown, _o: Record<string, unknown>) => 0),
   },
   clipboard: { write: vi.fn(async () => {}) },
   ClipboardItem: class {

@@ -29,9 +29,23 @@ describe("the end of an import", () => {
       await gate;
       return real(...args);
     });
+    // The page asks before it is left while the import is read or saved (unloadGuard.ts).
+    const listeners = new Set<unknown>();
+    vi.stubGlobal(
+      "addEventListener",
+      (type: string, fn: unknown) => type === "beforeunload" && listeners.add(fn),
+    );
+    vi.stubGlobal(
+      "removeEventListener",
+      (type: string, fn: unknown) => type === "beforeunload" && listeners.delete(fn),
+    );
     markImportStart();
     const done = importDemo();
     await vi.waitFor(() => expect(useApp.getState().ingest.status).toBe("saving"));
+    expect(listeners.size).toBe(1);
+    const leave = { preventDefault: vi.fn(), returnValue: undefined as unknown };
+    (listeners.values().next().value as (e: unknown) => void)(leave);
+    expect(leave.preventDefault).toHaveBeenCalled();
     // Saving: the lanes on screen are the whole result, and the import counts as drawn.
     const shown = currentData().lanes;
     expect(shown.length).toBe(outcome.lanes.length);
@@ -41,6 +55,8 @@ describe("the end of an import", () => {
     release();
     await done;
     expect(useApp.getState().ingest.status).toBe("done");
+    expect(listeners.size).toBe(0); // saved: leaving loses nothing
+    vi.unstubAllGlobals();
     expect(useApp.getState().datasets.map((d) => d.id)).toEqual([useApp.getState().current!.id]);
     expect(currentData().lanes.reduce((n, v) => n + v.data.spans.start.length, 0)).toBe(spans);
   });
