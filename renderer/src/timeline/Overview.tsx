@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { activePalette } from "../app/theme";
-import { pixelLayer } from "./columnLayer";
+import { pixelLayer } from "./pixels";
 import { spanColor } from "./draw";
 import { frames } from "./frames";
 import { residentSpansAt } from "../view/laneView";

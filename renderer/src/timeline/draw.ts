@@ -22,7 +22,7 @@ import {
 } from "../view/laneView";
 import { labelOn, type Palette } from "../view/theme";
 import { TimeScale } from "../view/timeScale";
-import { pixelLayer } from "./columnLayer";
+import { pixelLayer } from "./pixels";
 import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
 

@@ -1,7 +1,7 @@
 /**
- * The lanes' spans and memory curves, written as pixels. A wide view of a big run is tens of
- * thousands of spans and columns a frame, and a fillRect or a path corner each cost several
- * times more than writing their pixels. Coordinates are the frame's (CSS pixels); the image
+ * The lanes' spans and memory curves (and the overview's phases), written as pixels. A wide
+ * view of a big run is tens of thousands of spans and columns a frame, and a fillRect or a
+ * path corner each cost several times more than writing their pixels. Coordinates are the frame's (CSS pixels); the image
  * is at the context's scale (device pixels), so a rectangle covers the device pixels
  * fillRect would have filled most of.
  */
@@ -27,11 +27,11 @@ export interface Pixels {
 
 /** A layer for one canvas: an image where the browser can, else fillRects. */
 export function pixelLayer(): Pixels {
-  return ColumnLayer.available() ? new ColumnLayer() : new RectPixels();
+  return ImagePixels.available() ? new ImagePixels() : new RectPixels();
 }
 
 /** The pixels in an image, drawn in one drawImage: where the browser has OffscreenCanvas. */
-export class ColumnLayer implements Pixels {
+export class ImagePixels implements Pixels {
   private layer: OffscreenCanvasRenderingContext2D | null = null;
   private image: ImageData | null = null;
   private px = new Uint32Array(0);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { at, ctxAt, stubCanvas } from "./canvasStub";
-import { ColumnLayer, parsedInk } from "../../../renderer/src/timeline/columnLayer";
+import { ImagePixels, parsedInk } from "../../../renderer/src/timeline/pixels";
 
 describe("the lanes' pixel layer", () => {
   const put: ImageData[] = [];
@@ -11,7 +11,7 @@ describe("the lanes' pixel layer", () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it("fills a band's device pixels at the context's scale, every row alike, and clips at the edges", () => {
-    const layer = new ColumnLayer();
+    const layer = new ImagePixels();
     const { ctx, drawn } = ctxAt(2);
     layer.begin(ctx, 100, 50);
     layer.band(10, 13, 4, 18, layer.ink("#ff8000")); // columns 10-12, rows 4-21 (CSS px)
@@ -41,7 +41,7 @@ describe("the lanes' pixel layer", () => {
   });
 
   it("draws a column over what it holds, as source-over would", () => {
-    const layer = new ColumnLayer();
+    const layer = new ImagePixels();
     const { ctx } = ctxAt(1);
     layer.begin(ctx, 10, 10);
     // A half-transparent blue under an opaque red and a half-transparent red (inks are pixels).
@@ -60,7 +60,7 @@ describe("the lanes' pixel layer", () => {
   });
 
   it("starts each frame empty, and draws nothing for a frame without pixels", () => {
-    const layer = new ColumnLayer();
+    const layer = new ImagePixels();
     const { ctx, drawn } = ctxAt(1);
     layer.begin(ctx, 40, 10);
     layer.band(0, 40, 0, 10, layer.ink("#102030"));
@@ -77,7 +77,7 @@ describe("the lanes' pixel layer", () => {
   });
 
   it("gives a band thinner than a device row one row, so that many lanes in a strip each show", () => {
-    const layer = new ColumnLayer();
+    const layer = new ImagePixels();
     const { ctx } = ctxAt(1);
     layer.begin(ctx, 10, 4);
     const ink = layer.ink("#ffffff");
