@@ -72,7 +72,22 @@ function bucketLevel(
   last: Float64Array,
 ): CounterLevel {
   const w = 2 ** k;
-  // Counted first, so the level is written straight into arrays of its size.
+  // Counted first, so the level is written straight into arrays of its size. Each loop is a
+  // function of its own: compiled on stack inside one function, the code after the first loop
+  // had never run, and V8 threw it away at every level (hundreds of times an import).
+  const n = bucketCount(t, w);
+  const level = {
+    k,
+    t: new Float64Array(n),
+    min: new Float64Array(n),
+    max: new Float64Array(n),
+    last: new Float64Array(n),
+  };
+  fillBuckets(level, w, t, lo, hi, last);
+  return level;
+}
+
+function bucketCount(t: Float64Array, w: number): number {
   let n = 0;
   let bucket = NaN;
   for (let i = 0; i < t.length; i++) {
@@ -82,12 +97,20 @@ function bucketLevel(
       n++;
     }
   }
-  const ot = new Float64Array(n);
-  const omin = new Float64Array(n);
-  const omax = new Float64Array(n);
-  const olast = new Float64Array(n);
+  return n;
+}
+
+function fillBuckets(
+  out: CounterLevel,
+  w: number,
+  t: Float64Array,
+  lo: Float64Array,
+  hi: Float64Array,
+  last: Float64Array,
+): void {
+  const { t: ot, min: omin, max: omax, last: olast } = out;
   let j = -1;
-  bucket = NaN;
+  let bucket = NaN;
   for (let i = 0; i < t.length; i++) {
     const b = Math.floor(t[i] / w);
     if (b !== bucket) {
@@ -102,7 +125,6 @@ function bucketLevel(
     }
     olast[j] = last[i];
   }
-  return { k, t: ot, min: omin, max: omax, last: olast };
 }
 
 /** Each level is built from the one below, so the whole pyramid costs O(n). */
