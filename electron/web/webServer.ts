@@ -188,15 +188,21 @@ export function byteRange(
   return [start, end];
 }
 
+/** Listens on `port`, or the next free one after it; each try takes its listeners back. */
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "EADDRINUSE" && port !== 0) resolve(listen(server, port + 1));
-      else reject(e);
-    });
-    server.listen(port, "127.0.0.1", () => {
+    const onListening = () => {
+      server.off("error", onError);
       const addr = server.address();
       resolve(typeof addr === "object" && addr ? addr.port : port);
-    });
+    };
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      if (e.code === "EADDRINUSE" && port !== 0) resolve(listen(server, port + 1));
+      else reject(e);
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, "127.0.0.1");
   });
 }

@@ -8,7 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { request, type IncomingHttpHeaders } from "node:http";
-import { connect } from "node:net";
+import { connect, createServer, type AddressInfo, type Server as NetServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,6 +90,38 @@ describe("web mode's server", () => {
     const again = await serveWeb(root, [], 0);
     again.server.close();
     expect(again.secret).not.toBe(web.secret);
+  });
+
+  it("takes the next free port past busy ones, without piling up listeners on the way", async () => {
+    // Eleven ports in a row held (or already in use), from one that was free a moment ago.
+    const probe = createServer();
+    await new Promise<void>((ok) => probe.listen(0, "127.0.0.1", ok));
+    const base = (probe.address() as AddressInfo).port;
+    await new Promise((ok) => probe.close(ok));
+    const held = await Promise.all(
+      Array.from(
+        { length: 11 },
+        (_, i) =>
+          new Promise<NetServer | null>((ok) => {
+            const s = createServer();
+            s.once("error", () => ok(null));
+            s.listen(base + i, "127.0.0.1", () => ok(s));
+          }),
+      ),
+    );
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    const next = await serveWeb(root, [], base);
+    await new Promise((ok) => setImmediate(ok));
+    process.off("warning", onWarning);
+    expect((next.server.address() as AddressInfo).port).toBeGreaterThanOrEqual(base + 11);
+    // As many listeners as a server that took its first port.
+    for (const event of ["listening", "error"])
+      expect(next.server.listenerCount(event), event).toBe(web.server.listenerCount(event));
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+    next.server.close();
+    for (const s of held) s?.close();
   });
 
   it("refuses every request addressed to another name (DNS rebinding)", async () => {
