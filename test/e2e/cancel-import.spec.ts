@@ -1,16 +1,24 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { generateCluster } from "../../bench/generate";
 import { freshPage } from "./support";
 
-test("an import shows its progress and Cancel leaves the library as it was", async ({ page }) => {
-  // Big enough to take a few seconds: 16 ranks × 6,000 entries (~55 MB).
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-cancel-")), "big-run");
-  await generateCluster(dir, { nodes: 2, ranksPerNode: 8, entriesPerRank: 6000, seed: 5 });
+/**
+ * A run big enough to take a few seconds to import (16 ranks × 6,000 entries, ~55 MB), and
+ * the demo open beside it in a fresh library; returns the run's folder.
+ */
+async function bigRunBesideTheDemo(page: Page, seed: number): Promise<string> {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-big-")), "big-run");
+  await generateCluster(dir, { nodes: 2, ranksPerNode: 8, entriesPerRank: 6000, seed });
   await freshPage(page, "?demo");
   await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+  return dir;
+}
+
+test("an import shows its progress and Cancel leaves the library as it was", async ({ page }) => {
+  const dir = await bigRunBesideTheDemo(page, 5);
 
   await page.getByTestId("folder-input").setInputFiles(dir);
   const progress = page.getByTestId("progress");
@@ -41,10 +49,7 @@ test("an import shows its progress and Cancel leaves the library as it was", asy
 test("leaving the page while an import runs asks first: staying keeps it, and it is saved", async ({
   page,
 }) => {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "rankscope-leave-")), "big-run");
-  await generateCluster(dir, { nodes: 2, ranksPerNode: 8, entriesPerRank: 6000, seed: 6 });
-  await freshPage(page, "?demo");
-  await expect(page.locator(".lane-header")).toHaveCount(6, { timeout: 30_000 });
+  const dir = await bigRunBesideTheDemo(page, 6);
   // A browser asks before leaving only a page the user has interacted with.
   await page.getByTestId("dataset-title").click();
   await page.getByTestId("folder-input").setInputFiles(dir);

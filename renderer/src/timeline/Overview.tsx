@@ -3,7 +3,7 @@ import { currentData } from "../app/current";
 import { useApp } from "../app/store";
 import { activePalette } from "../app/theme";
 import { pixelLayer } from "./pixels";
-import { spanColor } from "./draw";
+import { spanInks } from "./draw";
 import { frames } from "./frames";
 import { residentSpansAt } from "../view/laneView";
 import { clampView, TimeScale } from "../view/timeScale";
@@ -53,17 +53,15 @@ export function Overview({ left }: { left: number }) {
         lanes.forEach((lane, li) => {
           const spans = residentSpansAt(lane, full.nsPerPx);
           const b = lane.base;
-          const inks: number[] = [];
+          const inkOf = spanInks(pixels, spans.strings, p);
           for (let i = 0; i < spans.start.length; i++) {
             if (spans.depth[i]) continue;
-            const name = spans.name[i];
-            const ink = (inks[name] ??= pixels.ink(spanColor(spans.strings[name], p)));
             pixels.band(
               full.toX(spans.start[i] + b),
               full.toX(spans.end[i] + b),
               topOf(li),
               rowH > 3 ? rowH - 1 : topOf(li + 1) - topOf(li),
-              ink,
+              inkOf(spans.name[i]),
             );
           }
         });

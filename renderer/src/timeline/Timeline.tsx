@@ -1,13 +1,20 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  memo,
+  useCallback,
+  type ComponentProps,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { create } from "zustand";
 import { useShallow } from "zustand/react/shallow";
 import { currentClock, currentData, tileCache, type CurrentData } from "../app/current";
 import { recordPaint } from "../app/perf";
 import { useApp, type AppState } from "../app/store";
 import { activePalette } from "../app/theme";
-import type { LaneInfo } from "../../../shared/model/types";
 import { axisContext } from "../view/axis";
-import type { LaneView } from "../view/laneView";
 import { shownLanes } from "../view/filter";
 import { buildRows, visibleRows, type Row } from "../view/layout";
 import { panView, TimeScale, zoomView } from "../view/timeScale";
@@ -296,14 +303,7 @@ export function Timeline() {
  * identity, not its view: React keeps a component's previous props, and a view of an import's
  * full lanes held that way kept their text after the library save had paged them.
  */
-const Header = memo(function Header(props: {
-  info: LaneInfo;
-  errorCount: number;
-  open: LaneView["open"];
-  selected: boolean;
-  shift: number;
-  nsPerPx: () => number;
-}) {
+const Header = memo(function Header(props: Omit<ComponentProps<typeof LaneHeader>, "onSelect">) {
   const id = props.info.id;
   const onSelect = useCallback(() => {
     const s = useApp.getState();

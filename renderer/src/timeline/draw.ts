@@ -22,7 +22,7 @@ import {
 } from "../view/laneView";
 import { labelOn, type Palette } from "../view/theme";
 import { TimeScale } from "../view/timeScale";
-import { pixelLayer } from "./pixels";
+import { pixelLayer, type Pixels } from "./pixels";
 import { drawAnnotations, drawGaps, drawLaneOverlays, drawRange, type Overlays } from "./overlays";
 import { resetPatterns, stripes } from "./patterns";
 
@@ -60,6 +60,12 @@ function hatchPattern(ctx: CanvasRenderingContext2D, p: Palette): CanvasPattern 
 }
 
 const pixels = pixelLayer();
+
+/** Each span name's ink in `into`, by its index in `strings`, looked up once per frame. */
+export function spanInks(into: Pixels, strings: string[], p: Palette): (name: number) => number {
+  const inks: number[] = [];
+  return (name) => (inks[name] ??= into.ink(spanColor(strings[name], p)));
+}
 
 /** Draws the lanes area: React owns the canvas, this function owns the pixels. */
 export function drawTimeline(ctx: CanvasRenderingContext2D, f: Frame): void {
@@ -164,9 +170,7 @@ function drawSpans(f: Frame, lane: LaneView, y: number, decor: Decoration[]): vo
     { from: 0, to: -1, ink: 0 },
     { from: 0, to: -1, ink: 0 },
   ];
-  // Each name's ink, by its index in the lane's strings.
-  const inks: number[] = [];
-  const inkOf = (name: number) => (inks[name] ??= pixels.ink(spanColor(strings[name], p)));
+  const inkOf = spanInks(pixels, strings, p);
   const flush = (depth: number) => {
     const r = run[depth];
     if (r.to < r.from) return;
