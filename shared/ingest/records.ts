@@ -54,6 +54,7 @@ export async function readJsonRecords(
     let value: unknown;
     try {
       value = JSON.parse(prepare(text));
+      keepShape(value, text.length);
     } catch (e) {
       if (torn) report.warn(`line ${line}: torn last line dropped (the file was still being written)`);
       else report.error(line, `malformed JSON: ${(e as Error).message}`);
@@ -89,6 +90,7 @@ export async function readJsonRecords(
         let value: unknown;
         try {
           value = JSON.parse(prepare(text));
+          keepShape(value, text.length);
         } catch {
           return false;
         }
@@ -130,6 +132,25 @@ export async function readJsonRecords(
     return { shape: "single", envelope: result.envelope, streamedKey: null };
   }
   return { shape: "empty", envelope: result.envelope, streamedKey: null };
+}
+
+/**
+ * The last records read, kept alive. JSON.parse gives each record's nested objects (a Skulk
+ * entry's `context`, its `mlxMemory`) hidden classes that nothing else holds once the record
+ * is read, so a garbage collection frees them, and V8 clears the field types it had learned
+ * for them: every such collection then threw away the optimised code of the hot path (the
+ * record's reader, inlined into the line loop) and compiled it again. A bench cluster import
+ * compiled it about twenty times, seconds of the import's CPU. A record of each shape that is
+ * read in turn (a trace's spans and counters) stays alive here, and with it those classes;
+ * only small ones (a big OTLP batch is one record, and rare).
+ */
+const recentRecords: unknown[] = new Array<unknown>(8).fill(null);
+let recentAt = 0;
+
+function keepShape(value: unknown, chars: number): void {
+  if (chars > 64 * 1024) return;
+  recentRecords[recentAt] = value;
+  recentAt = (recentAt + 1) & 7;
 }
 
 /**
