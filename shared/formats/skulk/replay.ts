@@ -138,39 +138,62 @@ function replayMilestones(state: RunnerState): void {
   state.milestones = [];
 }
 
+/**
+ * The phase and sub-spans open while one runner's entries are replayed. A class, not closures
+ * made per call: V8 optimised the replay loop for one call's closures and threw it away at the
+ * next runner's ("wrong call target"), recompiling the whole loop a few times per import.
+ */
+class OpenSpans {
+  phase: Open | null = null;
+  private readonly subs = new Map<string, Open>();
+
+  constructor(private readonly lane: LaneBuilder) {}
+
+  closeSubs(t: number, flags = 0): void {
+    for (const s of this.subs.values()) this.lane.span(closed(s, t, 1, s.flags | flags));
+    this.subs.clear();
+  }
+
+  closePhase(t: number): void {
+    const phase = this.phase;
+    if (!phase) return;
+    this.closeSubs(t);
+    this.lane.span(closed(phase, t, 0, phase.flags));
+    this.phase = null;
+  }
+
+  openSub(stem: string, e: Entry): void {
+    this.subs.set(stem, { name: stem, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file });
+  }
+
+  closeSub(stem: string, t: number): void {
+    const open = this.subs.get(stem);
+    if (open) {
+      this.lane.span(closed(open, t, 1, open.flags));
+      this.subs.delete(stem);
+    }
+  }
+}
+
 export function replay(state: RunnerState): void {
   replayMilestones(state);
   const { lane, snapshot } = state;
   const entries = dedupe(state.entries);
   state.entries = [];
-  let phase: Open | null = null;
-  const subs = new Map<string, Open>();
+  const open = new OpenSpans(lane);
   const first = entries.length ? entries[0].t : (snapshot?.at ?? 0);
   let last = first;
-
-  const closeSubs = (t: number, flags = 0) => {
-    for (const s of subs.values()) lane.span(closed(s, t, 1, s.flags | flags));
-    subs.clear();
-  };
-  const closePhase = (t: number) => {
-    if (!phase) return;
-    closeSubs(t);
-    lane.span(closed(phase, t, 0, phase.flags));
-    phase = null;
-  };
 
   for (const e of entries) {
     last = e.t;
     if (e.event === "enter") {
-      closePhase(e.t);
-      phase = { name: e.phase, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file };
+      open.closePhase(e.t);
+      open.phase = { name: e.phase, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file };
       continue;
     }
     if (e.event === "exit") {
-      if (phase && phase.name === e.phase) {
-        closePhase(e.t);
-      } else if (phase) {
-        closePhase(e.t);
+      if (open.phase) {
+        open.closePhase(e.t);
       } else {
         // A full ring buffer lost this phase's enter: it began before the history we have.
         lane.span({
@@ -185,9 +208,9 @@ export function replay(state: RunnerState): void {
       }
       continue;
     }
-    if (!phase || phase.name !== e.phase) {
-      closePhase(e.t);
-      phase = {
+    if (!open.phase || open.phase.name !== e.phase) {
+      open.closePhase(e.t);
+      open.phase = {
         name: e.phase,
         start: e.t,
         flags: SpanFlag.Inferred,
@@ -198,16 +221,8 @@ export function replay(state: RunnerState): void {
     }
     const sub = subSpan(e.event);
     if (sub) {
-      const [stem, edge] = sub;
-      if (edge === "begin") {
-        subs.set(stem, { name: stem, start: e.t, flags: 0, args: argsOf(e), line: e.line, file: e.file });
-      } else {
-        const open = subs.get(stem);
-        if (open) {
-          lane.span(closed(open, e.t, 1, open.flags));
-          subs.delete(stem);
-        }
-      }
+      if (sub[1] === "begin") open.openSub(sub[0], e);
+      else open.closeSub(sub[0], e.t);
       continue;
     }
     lane.marker({
@@ -226,10 +241,10 @@ export function replay(state: RunnerState): void {
     end = Math.max(end, snapshot.at);
     if (snapshot.phase && snapshot.secondsInPhase !== null) {
       const since = snapshot.at - snapshot.secondsInPhase * 1e9;
-      const current = phase as Open | null;
+      const current = open.phase;
       if (!current || current.name !== snapshot.phase) {
-        if (current) closePhase(Math.max(current.start, Math.min(since, end)));
-        phase = { name: snapshot.phase, start: since, flags: SpanFlag.Inferred, args: null, line: 0 };
+        if (current) open.closePhase(Math.max(current.start, Math.min(since, end)));
+        open.phase = { name: snapshot.phase, start: since, flags: SpanFlag.Inferred, args: null, line: 0 };
       }
     }
     if (snapshot.state.processAlive === false) {
@@ -241,9 +256,9 @@ export function replay(state: RunnerState): void {
       });
     }
   }
-  const open = phase as Open | null;
-  if (open) {
-    closeSubs(end, SpanFlag.Open);
-    lane.span(closed(open, end, 0, open.flags | SpanFlag.Open));
+  const still = open.phase;
+  if (still) {
+    open.closeSubs(end, SpanFlag.Open);
+    lane.span(closed(still, end, 0, still.flags | SpanFlag.Open));
   }
 }
