@@ -53,8 +53,9 @@ export async function readJsonRecords(
   const take = (text: string, line: number, torn = false) => {
     let value: unknown;
     try {
-      value = JSON.parse(prepare(text));
-      keepShape(value, text.length);
+      const prepared = prepare(text);
+      value = JSON.parse(prepared);
+      keepShape(prepared);
     } catch (e) {
       if (torn) report.warn(`line ${line}: torn last line dropped (the file was still being written)`);
       else report.error(line, `malformed JSON: ${(e as Error).message}`);
@@ -89,8 +90,9 @@ export async function readJsonRecords(
       onLine: (text, line) => {
         let value: unknown;
         try {
-          value = JSON.parse(prepare(text));
-          keepShape(value, text.length);
+          const prepared = prepare(text);
+          value = JSON.parse(prepared);
+          keepShape(prepared);
         } catch {
           return false;
         }
@@ -135,22 +137,24 @@ export async function readJsonRecords(
 }
 
 /**
- * The last records read, kept alive. JSON.parse gives each record's nested objects (a Skulk
+ * Records read lately, kept alive. JSON.parse gives each record's nested objects (a Skulk
  * entry's `context`, its `mlxMemory`) hidden classes that nothing else holds once the record
  * is read, so a garbage collection frees them, and V8 clears the field types it had learned
  * for them: every such collection then threw away the optimised code of the hot path (the
  * record's reader, inlined into the line loop) and compiled it again. A bench cluster import
- * compiled it about twenty times, seconds of the import's CPU. A record of each shape that is
- * read in turn (a trace's spans and counters) stays alive here, and with it those classes;
- * only small ones (a big OTLP batch is one record, and rare).
+ * compiled it about twenty times, seconds of the import's CPU. One record in RECENT_EVERY is
+ * kept, parsed again from a copy of its text, so that nothing kept can refer to the decoded
+ * chunk it came from (were a JSON.parse to share strings with its source). Frequent shapes (a
+ * trace's spans and counters, read in turn) are always among the last few kept; big ones are
+ * not kept.
  */
 const recentRecords: unknown[] = new Array<unknown>(8).fill(null);
-let recentAt = 0;
+const RECENT_EVERY = 1021;
+let recentCount = 0;
 
-function keepShape(value: unknown, chars: number): void {
-  if (chars > 64 * 1024) return;
-  recentRecords[recentAt] = value;
-  recentAt = (recentAt + 1) & 7;
+function keepShape(text: string): void {
+  if (++recentCount % RECENT_EVERY !== 0 || text.length > 64 * 1024) return;
+  recentRecords[(recentCount / RECENT_EVERY) & 7] = JSON.parse(` ${text}`);
 }
 
 /**
