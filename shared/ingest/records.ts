@@ -53,9 +53,7 @@ export async function readJsonRecords(
   const take = (text: string, line: number, torn = false) => {
     let value: unknown;
     try {
-      const prepared = prepare(text);
-      value = JSON.parse(prepared);
-      keepShape(prepared);
+      value = JSON.parse(prepare(text));
     } catch (e) {
       if (torn) report.warn(`line ${line}: torn last line dropped (the file was still being written)`);
       else report.error(line, `malformed JSON: ${(e as Error).message}`);
@@ -90,9 +88,7 @@ export async function readJsonRecords(
       onLine: (text, line) => {
         let value: unknown;
         try {
-          const prepared = prepare(text);
-          value = JSON.parse(prepared);
-          keepShape(prepared);
+          value = JSON.parse(prepare(text));
         } catch {
           return false;
         }
@@ -134,27 +130,6 @@ export async function readJsonRecords(
     return { shape: "single", envelope: result.envelope, streamedKey: null };
   }
   return { shape: "empty", envelope: result.envelope, streamedKey: null };
-}
-
-/**
- * Records read lately, kept alive. JSON.parse gives each record's nested objects (a Skulk
- * entry's `context`, its `mlxMemory`) hidden classes that nothing else holds once the record
- * is read, so a garbage collection frees them, and V8 clears the field types it had learned
- * for them: every such collection then threw away the optimised code of the hot path (the
- * record's reader, inlined into the line loop) and compiled it again. A bench cluster import
- * compiled it about twenty times, seconds of the import's CPU. One record in RECENT_EVERY is
- * kept, parsed again from a copy of its text, so that nothing kept can refer to the decoded
- * chunk it came from (were a JSON.parse to share strings with its source). Frequent shapes (a
- * trace's spans and counters, read in turn) are always among the last few kept; big ones are
- * not kept.
- */
-const recentRecords: unknown[] = new Array<unknown>(8).fill(null);
-const RECENT_EVERY = 1021;
-let recentCount = 0;
-
-function keepShape(text: string): void {
-  if (++recentCount % RECENT_EVERY !== 0 || text.length > 64 * 1024) return;
-  recentRecords[(recentCount / RECENT_EVERY) & 7] = JSON.parse(` ${text}`);
 }
 
 /**
