@@ -240,9 +240,10 @@ async function joinOn(
 ): Promise<{ lane: LaneData; lod: LaneLod }[]> {
   if (!groups.length) return [];
   if (workers.length < 2 || groups.length < 2)
+    // The final merge let go of these pieces (mergeDone): nothing else holds them.
     return groups.map((g) => {
       signal?.throwIfAborted();
-      return joinGroup(g);
+      return joinGroup(g, true);
     });
   const shares: { load: number; at: number[] }[] = workers.map(() => ({ load: 0, at: [] }));
   const size = (g: Group) => g.pieces.reduce((n, l) => n + laneItems(l), 0);

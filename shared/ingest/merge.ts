@@ -14,8 +14,8 @@ export function remapFiles(lane: LaneData, map: readonly number[]): void {
     for (let i = 0; i < col.length; i++) col[i] = map[col[i]] ?? col[i];
 }
 
-/** Re-expresses a lane's string ids against a merged table. */
-function reindex(lane: LaneData, table: Map<string, number>, strings: string[]): LaneData {
+/** Re-expresses a lane's string ids against a merged table (in its own columns when `owned`). */
+function reindex(lane: LaneData, table: Map<string, number>, strings: string[], owned: boolean): LaneData {
   const ids = lane.strings.map((s) => {
     let id = table.get(s);
     if (id === undefined) {
@@ -26,7 +26,7 @@ function reindex(lane: LaneData, table: Map<string, number>, strings: string[]):
     return id;
   });
   const map = (a: Uint32Array) => {
-    const out = new Uint32Array(a.length);
+    const out = owned ? a : new Uint32Array(a.length);
     for (let i = 0; i < a.length; i++) out[i] = ids[a[i]];
     return out;
   };
@@ -40,14 +40,16 @@ function reindex(lane: LaneData, table: Map<string, number>, strings: string[]):
 /**
  * One lane from pieces several workers produced: spans and markers concatenated in time
  * order with exact repeats dropped, counters likewise; identity fields filled from each.
+ * `owned`: the pieces are the caller's to change (a join worker's, handed over to it), so
+ * they are rebased and re-pointed in place rather than copied first.
  */
-export function mergeLanes(pieces: LaneData[]): LaneData {
+export function mergeLanes(pieces: LaneData[], owned = false): LaneData {
   if (pieces.length === 1) return pieces[0];
   const originSec = Math.min(...pieces.map((p) => p.originSec));
-  const parts = pieces.map((p) => rebased(p, originSec));
+  const parts = pieces.map((p) => rebased(p, originSec, owned));
   const table = new Map<string, number>([["", 0]]);
   const strings = [""];
-  const re = parts.map((p) => reindex(p, table, strings));
+  const re = parts.map((p) => reindex(p, table, strings, owned));
   const info = { ...re[0].info };
   for (const p of re.slice(1))
     for (const [k, v] of Object.entries(p.info))
@@ -114,11 +116,15 @@ export function mergeLanes(pieces: LaneData[]): LaneData {
 }
 
 /**
- * A lane against another origin, leaving the given one as it was: time columns are copied
- * (flags too, which joining rewrites) when the origin differs.
+ * A lane against another origin, leaving the given one as it was unless `owned`: time columns
+ * are copied (flags too, which joining rewrites) when the origin differs.
  */
-function rebased(lane: LaneData, originSec: number): LaneData {
+function rebased(lane: LaneData, originSec: number, owned: boolean): LaneData {
   if (lane.originSec === originSec) return lane;
+  if (owned) {
+    rebaseLane(lane, originSec);
+    return lane;
+  }
   const copy: LaneData = {
     ...lane,
     spans: {
@@ -162,6 +168,58 @@ function withoutSpans(lane: LaneData, drop: Set<number>): LaneData {
   return { ...lane, spans };
 }
 
+/** Span indexes in the order a trace's reader nests them: by start, the longer first. */
+function nestingOrder(start: Float64Array, end: Float64Array, depth: Uint8Array): number[] {
+  const idx = Array.from({ length: start.length }, (_, i) => i);
+  return idx.sort((a, b) => start[a] - start[b] || end[b] - end[a] || depth[a] - depth[b] || a - b);
+}
+
+/** Each span's depth by nesting in `order`: how many spans before it are still running. */
+function nestingDepths(start: Float64Array, end: Float64Array, order: number[]): Uint8Array {
+  const out = new Uint8Array(start.length);
+  const ends: number[] = [];
+  for (const i of order) {
+    while (ends.length && ends[ends.length - 1] <= start[i]) ends.pop();
+    out[i] = Math.min(ends.length, 255);
+    ends.push(end[i]);
+  }
+  return out;
+}
+
+/**
+ * A Chrome trace's spans take their depth from nesting (unless `args.depth` gives one), and a
+ * part read alone cannot see the spans an earlier part began that are still running: its
+ * spans inside them came out shallower than the one reader of the whole file makes them. Here
+ * a span whose depth is its nesting within its own part takes its nesting over all the parts;
+ * one whose depth differs from that was given it, and keeps it. Other formats' depths say what
+ * a span is (a phase, a step in it), not how it nests, and are left alone.
+ */
+function nestAcrossParts(parts: LaneData[]): void {
+  if (parts.length < 2 || parts[0].info.source !== "trace") return;
+  const total = parts.reduce((n, p) => n + p.spans.start.length, 0);
+  const start = new Float64Array(total);
+  const end = new Float64Array(total);
+  const depth = new Uint8Array(total);
+  const nested = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    const s = p.spans;
+    const own = nestingDepths(s.start, s.end, nestingOrder(s.start, s.end, s.depth));
+    start.set(s.start, at);
+    end.set(s.end, at);
+    depth.set(s.depth, at);
+    for (let i = 0; i < own.length; i++) nested[at + i] = own[i] === s.depth[i] ? 1 : 0;
+    at += own.length;
+  }
+  const whole = nestingDepths(start, end, nestingOrder(start, end, depth));
+  at = 0;
+  for (const p of parts) {
+    const d = p.spans.depth;
+    for (let i = 0; i < d.length; i++) if (nested[at + i]) d[i] = whole[at + i];
+    at += d.length;
+  }
+}
+
 /**
  * One lane from the consecutive parts of one big file that several workers read (split at
  * record boundaries). A phase still open where a part ended continues in the next part, which
@@ -169,16 +227,18 @@ function withoutSpans(lane: LaneData, drop: Set<number>): LaneData {
  * halves become one span, across as many parts as it lasts. An open phase the next part does
  * not continue ended at its first record, as it would have had one reader seen both.
  */
-export function joinParts(pieces: LaneData[]): LaneData {
+export function joinParts(pieces: LaneData[], owned = false): LaneData {
   if (pieces.length === 1) return pieces[0];
   const originSec = Math.min(...pieces.map((p) => p.originSec));
-  // Joining rewrites the spans' ends and flags: on copies, so the pieces stay as they were.
+  // Joining rewrites the spans' ends, flags and depths: on copies, so the pieces stay as they
+  // were, unless they are the caller's to change (`owned`, as mergeLanes).
   const parts = pieces.map((p) => {
-    const r = rebased(p, originSec);
+    const r = rebased(p, originSec, owned);
+    if (owned) return r;
     const s = r.spans;
-    return r === p
-      ? { ...p, spans: { ...s, start: s.start.slice(), end: s.end.slice(), flags: s.flags.slice() } }
-      : r;
+    const copied = r !== p;
+    const times = copied ? s : { start: s.start.slice(), end: s.end.slice(), flags: s.flags.slice() };
+    return { ...r, spans: { ...s, ...times, depth: s.depth.slice() } };
   });
   const fileFirst = firstInstant(parts[0]);
   const out: LaneData[] = [parts[0]];
@@ -235,5 +295,6 @@ export function joinParts(pieces: LaneData[]): LaneData {
     // Spans carried over stay where they are; only those of the new part are added above.
     open = open.filter((o, idx, all) => all.findIndex((x) => x.part === o.part && x.i === o.i) === idx);
   }
-  return mergeLanes(out);
+  nestAcrossParts(out);
+  return mergeLanes(out, owned);
 }

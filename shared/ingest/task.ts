@@ -122,9 +122,15 @@ export async function runUnit(
   emit({ type: "result", result: out }, laneBuffers(out.lanes, out.lods));
 }
 
-/** One lane from its pieces, with its levels of detail. */
-export function joinGroup(group: JoinTask["groups"][number]): { lane: LaneData; lod: LaneLod } {
-  const lane = group.split ? joinParts(group.pieces) : mergeLanes(group.pieces);
+/**
+ * One lane from its pieces, with its levels of detail. `owned`: nothing else holds the pieces
+ * (a join worker's, or the final merge's), so they may be changed rather than copied.
+ */
+export function joinGroup(
+  group: JoinTask["groups"][number],
+  owned = false,
+): { lane: LaneData; lod: LaneLod } {
+  const lane = group.split ? joinParts(group.pieces, owned) : mergeLanes(group.pieces, owned);
   return { lane, lod: buildLaneLod(lane) };
 }
 
@@ -132,7 +138,7 @@ export function runJoin(task: JoinTask, emit: Emit): void {
   const lanes: LaneData[] = [];
   const lods: LaneLod[] = [];
   for (const g of task.groups) {
-    const { lane, lod } = joinGroup(g);
+    const { lane, lod } = joinGroup(g, true);
     g.pieces.length = 0;
     lanes.push(lane);
     lods.push(lod);

@@ -392,9 +392,15 @@ describe("the driver", () => {
   });
 });
 
-/** A Chrome trace as profilers write it: an envelope, then one event per line. */
+/**
+ * A Chrome trace as profilers write it: an envelope, then one event per line. Thread 0's
+ * events all lie inside one long span, so a part read after the first sees them nested in a
+ * span that began in another part.
+ */
 function chromeTrace(events: number, kinetoBase?: string): string {
   const lines: string[] = [];
+  const first = kinetoBase ? "0.000" : "1777000000000000";
+  lines.push(`{"ph":"X","name":"run","pid":1,"tid":0,"ts":${first},"dur":${events * 37 + 100}}`);
   for (let i = 0; i < events; i++) {
     const tid = i % 3;
     const ts = kinetoBase ? (i * 37.125).toFixed(3) : (1_777_000_000_000_000 + i * 37).toString();
