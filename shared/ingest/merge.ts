@@ -191,8 +191,10 @@ function nestingDepths(start: Float64Array, end: Float64Array, order: number[]):
  * part read alone cannot see the spans an earlier part began that are still running: its
  * spans inside them came out shallower than the one reader of the whole file makes them. Here
  * a span whose depth is its nesting within its own part takes its nesting over all the parts;
- * one whose depth differs from that was given it, and keeps it. Other formats' depths say what
- * a span is (a phase, a step in it), not how it nests, and are left alone.
+ * one whose depth differs from that was given it, and keeps it. (A given depth that happens to
+ * equal the part's nesting is taken for nesting: where given depths are the nesting, as in
+ * Rankscope's own export, that is the same.) Other formats' depths say what a span is (a
+ * phase, a step in it), not how it nests, and are left alone.
  */
 function nestAcrossParts(parts: LaneData[]): void {
   if (parts.length < 2 || parts[0].info.source !== "trace") return;
