@@ -1,9 +1,9 @@
 /**
  * The lanes' spans and memory curves (and the overview's phases), written as pixels. A wide
  * view of a big run is tens of thousands of spans and columns a frame, and a fillRect or a
- * path corner each cost several times more than writing their pixels. Coordinates are the frame's (CSS pixels); the image
- * is at the context's scale (device pixels), so a rectangle covers the device pixels
- * fillRect would have filled most of.
+ * path corner each cost several times more than writing their pixels. Coordinates are the
+ * frame's (CSS pixels); the image is at the context's scale (device pixels), so a rectangle
+ * covers the device pixels fillRect would have filled most of.
  */
 export interface Pixels {
   /** Starts a frame of `width` × `height` drawn through `ctx` (its current scale). */
@@ -116,7 +116,10 @@ export class ImagePixels implements Pixels {
     if (this.used && this.layer) ctx.drawImage(this.layer.canvas, 0, 0, width, height);
   }
 
-  /** A CSS colour as the image's pixel (little-endian RGBA); forms parsedInk does not read, by the canvas's parse. */
+  /**
+   * A CSS colour as the image's pixel (little-endian RGBA); a form parsedInk does not read,
+   * by the canvas's own parse of it.
+   */
   ink(color: string): number {
     let v = this.colors.get(color);
     if (v !== undefined) return v;

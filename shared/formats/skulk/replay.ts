@@ -154,11 +154,12 @@ class OpenSpans {
     this.subs.clear();
   }
 
-  closePhase(t: number): void {
+  /** Ends the open phase and its sub-spans at `t`, with `flags` added (Open at the data's end). */
+  closePhase(t: number, flags = 0): void {
     const phase = this.phase;
     if (!phase) return;
-    this.closeSubs(t);
-    this.lane.span(closed(phase, t, 0, phase.flags));
+    this.closeSubs(t, flags);
+    this.lane.span(closed(phase, t, 0, phase.flags | flags));
     this.phase = null;
   }
 
@@ -256,9 +257,5 @@ export function replay(state: RunnerState): void {
       });
     }
   }
-  const still = open.phase;
-  if (still) {
-    open.closeSubs(end, SpanFlag.Open);
-    lane.span(closed(still, end, 0, still.flags | SpanFlag.Open));
-  }
+  open.closePhase(end, SpanFlag.Open);
 }
