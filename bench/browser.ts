@@ -171,6 +171,36 @@ export function rendererRss(profile: string): number | null {
   return rss.length ? Math.max(...rss) : null;
 }
 
+/**
+ * The app with nothing to import (web mode without launch files, an empty library), once its
+ * first render has settled: an import given to it then starts on an idle page.
+ */
+export async function openEmpty(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __rankscope?: { state(): { ingest: string } } }).__rankscope?.state().ingest ===
+      "idle",
+    null,
+    { timeout: 60_000 },
+  );
+  await page.getByTestId("folder-input").waitFor({ state: "attached" });
+}
+
+/**
+ * Gives the app a folder as a user does: through its Open folder input, which yields the
+ * same disk-backed Files a drop onto the window does (a drop's DataTransfer cannot be made
+ * from outside with files on disk). The page reads them itself; nothing crosses a socket.
+ */
+export async function dropFolder(page: Page, dir: string): Promise<void> {
+  await page.getByTestId("folder-input").setInputFiles(dir);
+}
+
+/** The same for one file, through the Open files input. */
+export async function dropFile(page: Page, file: string): Promise<void> {
+  await page.getByTestId("file-input").setInputFiles(file);
+}
+
 interface Marks {
   startAt: number | null;
   firstPictureAt: number | null;

@@ -2,7 +2,9 @@ import path from "node:path";
 import { KEY_HEADER } from "../shared/ipc/webLaunch";
 import { serveWeb } from "../electron/web/webServer";
 import {
+  dropFile,
   openBrowser,
+  openEmpty,
   rendererRss,
   sampleMemory,
   screenshot,
@@ -84,21 +86,25 @@ export async function chromiumFloor(
 }
 
 /**
- * The app opening one trace file as `rankscope trace.json` does in web mode (the launcher
- * serves it, the page imports it on load), in a fresh headless Chromium: from the import's
- * start to every lane drawn with full detail, with the renderer's memory sampled meanwhile.
+ * The app opening one trace file in a fresh headless Chromium, from the import's start to
+ * every lane drawn with full detail, with the renderer's memory sampled meanwhile. `drop`:
+ * the user gives it the file (the Open files input, as a drop does); `launch`: as
+ * `rankscope trace.json` does in web mode (the launcher serves it, the page imports it on load).
  */
 export async function appOpens(
   root: string,
   file: string,
   executablePath: string,
   timeoutMs: number,
+  how: "drop" | "launch",
 ): Promise<OpenRun> {
-  const web = await serveWeb(path.join(root, "dist", "renderer"), [file], 0);
+  const web = await serveWeb(path.join(root, "dist", "renderer"), how === "launch" ? [file] : [], 0);
   const session = await openBrowser(executablePath);
+  if (how === "drop") await openEmpty(session.page, web.url);
   const memory = sampleMemory(session.profile, session.cdp);
   try {
-    await session.page.goto(web.url);
+    if (how === "drop") await dropFile(session.page, file);
+    else await session.page.goto(web.url);
     const t = await waitForImport(session.page, timeoutMs);
     await waitForSaved(session.page, timeoutMs);
     const peak = memory.stop();

@@ -6,14 +6,16 @@ import { appOpens, chromiumFloor, type FloorRun } from "./chrome";
 import { CLUSTER_BYTES_PER_ENTRY, FULL, generateCluster, type ClusterSpec } from "./generate";
 import { generateTrace, traceBytesEstimate } from "./generateTrace";
 import { parseFloor, timeIngest } from "./ingest";
-import { benchRender } from "./render";
+import { benchRender, launchImport } from "./render";
 
 /**
  * `npm run bench`: generates the cluster run and its Chrome trace (once; cached under
  * bench/out), measures the ingest against the parse floor in this process, then the real
- * app in headless Chromium: the folder's import, pan and zoom, reopen, and the trace opened
- * against Chromium's own fetch + JSON.parse of it. Progress goes to stderr; the last stdout
- * line is one JSON object (DESIGN.md's contract).
+ * app in headless Chromium: the folder's import as a user gives it the folder, pan and zoom,
+ * reopen, and the trace opened against Chromium's own fetch + JSON.parse of it; each import
+ * also as `rankscope <path>` runs it in web mode (the launcher serves the files over HTTP:
+ * `launch…` figures). Progress goes to stderr; the last stdout line is one JSON object
+ * (DESIGN.md's contract).
  *
  * BENCH_SCALE scales both datasets (entries per rank); BENCH_SKIP_RENDER=1 skips Chromium
  * (render, reopen, app and chromeTrace are then null); BENCH_ONLY=cluster|chrome runs one
@@ -50,6 +52,7 @@ export async function main(root: string): Promise<void> {
   const errors: Record<string, string> = {};
   let ingest: Record<string, number> | null = null;
   let render: Awaited<ReturnType<typeof benchRender>> | null = null;
+  let launch: Awaited<ReturnType<typeof launchImport>> | null = null;
   if (wantCluster) {
     // The manifest sits beside the folder: the folder holds only what a user's would.
     const gen = await cached(`${clusterDir}.manifest.json`, () => {
@@ -93,6 +96,13 @@ export async function main(root: string): Promise<void> {
         errors.render = (e as Error).message.split("\n")[0];
         console.error(`render: failed: ${errors.render}`);
       }
+      try {
+        launch = await launchImport(root, clusterDir, chromium, timeoutMs);
+        console.error(`launch: the same folder served by the launcher: ${launch.importSeconds.toFixed(2)} s`);
+      } catch (e) {
+        errors.launch = (e as Error).message.split("\n")[0];
+        console.error(`launch: failed: ${errors.launch}`);
+      }
     }
   }
 
@@ -118,9 +128,13 @@ export async function main(root: string): Promise<void> {
     }
     const ok = floors.filter((f) => f.seconds !== null);
     const floorSeconds = ok.length ? median(ok.map((f) => f.seconds!)) : null;
-    const open = await appOpens(root, traceFile, chromium!, timeoutMs);
+    const open = await appOpens(root, traceFile, chromium!, timeoutMs, "drop");
     console.error(
       `app opens the trace: ${open.seconds === null ? open.error : `${open.seconds.toFixed(2)} s, ${open.lanes} lanes, ${open.items} items`}, renderer peak ${mb(open.peak.rendererPeakBytes)}`,
+    );
+    const launched = await appOpens(root, traceFile, chromium!, timeoutMs, "launch");
+    console.error(
+      `launch: the trace served by the launcher: ${launched.seconds === null ? launched.error : `${launched.seconds.toFixed(2)} s`}, renderer peak ${mb(launched.peak.rendererPeakBytes)}`,
     );
     chromeTrace = {
       bytes: gen.bytes,
@@ -136,7 +150,11 @@ export async function main(root: string): Promise<void> {
       mainHeapPeakBytes: open.peak.mainHeapPeakBytes,
       floorRendererPeakBytes: median(ok.map((f) => f.peak.rendererPeakBytes ?? NaN)),
       rendererIdleBytes: floors[0]?.idleBytes ?? null,
-      error: open.error,
+      launchSeconds: launched.seconds === null ? null : round(launched.seconds),
+      launchRatioToFloor:
+        launched.seconds !== null && floorSeconds ? round(launched.seconds / floorSeconds) : null,
+      launchRendererPeakBytes: launched.peak.rendererPeakBytes,
+      error: open.error ?? launched.error,
       floorError: ok.length ? null : floorWhy(floors[0]?.error ?? null, gen.bytes),
     };
   }
@@ -162,6 +180,9 @@ export async function main(root: string): Promise<void> {
             ratioToParseFloor: round(render.appImportSeconds / ingest.parseFloorSeconds),
             heapBytes: render.retainedHeapBytes,
             rendererPeakBytes: render.memory.rendererPeakBytes,
+            launchImportSeconds: launch && round(launch.importSeconds),
+            launchFirstPictureMs: launch && launch.firstPictureMs,
+            launchRatioToParseFloor: launch && round(launch.importSeconds / ingest.parseFloorSeconds),
           }
         : null,
     chromeTrace,
@@ -182,6 +203,7 @@ export async function main(root: string): Promise<void> {
         "chromeTrace.seconds",
         "chromeTrace.rendererPeakBytes",
         "chromeTrace.firstPictureMs",
+        "chromeTrace.launchSeconds",
       ],
       skipped: [
         ...(chromium ? [] : ["render", "reopen", "app", "chromeTrace (no Chromium)"]),
