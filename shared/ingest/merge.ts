@@ -168,17 +168,25 @@ function withoutSpans(lane: LaneData, drop: Set<number>): LaneData {
   return { ...lane, spans };
 }
 
-/** Span indexes in the order a trace's reader nests them: by start, the longer first. */
-function nestingOrder(start: Float64Array, end: Float64Array, depth: Uint8Array): number[] {
-  const idx = Array.from({ length: start.length }, (_, i) => i);
-  return idx.sort((a, b) => start[a] - start[b] || end[b] - end[a] || depth[a] - depth[b] || a - b);
+/**
+ * Span indexes in the order a trace's reader nests them: by start, the longer first; null
+ * when they are in it already (as a lane's spans mostly are: a check is cheaper than a sort).
+ */
+function nestingOrder(start: Float64Array, end: Float64Array, depth: Uint8Array): number[] | null {
+  const before = (a: number, b: number) =>
+    start[a] - start[b] || end[b] - end[a] || depth[a] - depth[b] || a - b;
+  let sorted = true;
+  for (let i = 1; i < start.length && sorted; i++) sorted = before(i - 1, i) < 0;
+  if (sorted) return null;
+  return Array.from({ length: start.length }, (_, i) => i).sort(before);
 }
 
 /** Each span's depth by nesting in `order`: how many spans before it are still running. */
-function nestingDepths(start: Float64Array, end: Float64Array, order: number[]): Uint8Array {
+function nestingDepths(start: Float64Array, end: Float64Array, order: number[] | null): Uint8Array {
   const out = new Uint8Array(start.length);
   const ends: number[] = [];
-  for (const i of order) {
+  for (let k = 0; k < start.length; k++) {
+    const i = order ? order[k] : k;
     while (ends.length && ends[ends.length - 1] <= start[i]) ends.pop();
     out[i] = Math.min(ends.length, 255);
     ends.push(end[i]);

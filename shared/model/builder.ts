@@ -91,6 +91,17 @@ export function argsText(args: Record<string, unknown> | null | undefined): Args
 /** Args as JSON text; `cut` when a value nested too deep was cut (the file is told). */
 export type ArgsText = string | { cut: string };
 
+/** Spans as columns, for LaneBuilder.spanBatch: depths final, times as the batch's offset takes them. */
+export interface SpanBatch {
+  start: Float64Array;
+  end: Float64Array;
+  depth: Uint8Array;
+  flags: Uint8Array;
+  line: Uint32Array;
+  name: readonly string[];
+  args: readonly ArgsText[];
+}
+
 /** Per file index, how many spans and markers had args cut for depth, and the first one's line. */
 export type ArgsCuts = Map<number, { count: number; line: number }>;
 
@@ -209,6 +220,47 @@ export class LaneBuilder {
     this.touch(file, s.flags && s.flags & SpanFlag.Open ? s.start : Math.max(s.end, s.start));
   }
 
+  /**
+   * Many spans at once, as span() adds them one by one (a trace's thread, held until its
+   * file was read), in `order` (indexes into the batch; null: as they are), `offset` added to
+   * their times. Written column by column: one call per span and per value cost a trace's
+   * parse worker a tenth of its time.
+   */
+  spanBatch(b: SpanBatch, order: Uint32Array | null, offset: number): void {
+    const n = b.start.length;
+    if (!n) return;
+    const c = this.store.spanCols;
+    const d = this.shift();
+    const file = this.file;
+    const at = c.start.length;
+    const start = c.start.room(n);
+    const end = c.end.room(n);
+    const name = c.name.room(n);
+    const depth = c.depth.room(n);
+    const flags = c.flags.room(n);
+    const args = c.args.room(n);
+    const files = c.file.room(n);
+    const line = c.line.room(n);
+    const strings = this.store.strings;
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[k] : k;
+      const j = at + k;
+      // The same sums, in the same order, as span() of { start: offset + start, ... }.
+      const s0 = offset + b.start[i];
+      const s1 = Math.max(offset + b.end[i], s0);
+      start[j] = s0 + d;
+      end[j] = s1 + d;
+      name[j] = strings.id(b.name[i]);
+      depth[j] = b.depth[i];
+      flags[j] = b.flags[i];
+      args[j] = this.args(null, file, b.line[i], b.args[i]);
+      files[j] = file;
+      line[j] = b.line[i];
+      this.touch(file, b.flags[i] & SpanFlag.Open ? s0 : s1);
+    }
+    for (const col of Object.values(c)) col.length += n;
+  }
+
   marker(m: MarkerInput): void {
     const c = this.store.markerCols;
     const file = m.file ?? this.file;
@@ -231,6 +283,35 @@ export class LaneBuilder {
     series.t.push(t + this.shift());
     series.v.push(v);
     this.touch(this.file, t);
+  }
+
+  /** A series' samples at once, as counter() adds them one by one, `offset` added to their times. */
+  counterBatch(name: string, t: ArrayLike<number>, v: ArrayLike<number>, offset: number): void {
+    const file = this.file;
+    let series: { t: Column<Float64Array>; v: Column<Float64Array> } | undefined;
+    let d = 0;
+    let ts: Float64Array = new Float64Array(0);
+    let vs = ts;
+    let m = 0;
+    for (let i = 0; i < t.length; i++) {
+      const ti = offset + t[i];
+      const vi = v[i];
+      if (!Number.isFinite(vi) || !Number.isFinite(ti)) continue;
+      // Where counter() would first shift and make the series: not for a batch of nothing.
+      if (!series) {
+        d = this.shift();
+        series = this.store.counters.get(name);
+        if (!series) this.store.counters.set(name, (series = { t: f64(), v: f64() }));
+        m = series.t.length;
+        ts = series.t.room(t.length - i);
+        vs = series.v.room(t.length - i);
+      }
+      ts[m] = ti + d;
+      vs[m] = vi;
+      m++;
+      this.touch(file, ti);
+    }
+    if (series) series.t.length = series.v.length = m;
   }
 
   /**

@@ -94,28 +94,26 @@ function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelop
     // Depth from nesting: a span inside the one before it is one level deeper.
     const sp = t.spans;
     const order = sp.order();
+    const start = sp.start.view();
+    const end = sp.end.view();
+    const given = sp.depth.view();
+    const depth = new Uint8Array(sp.length);
     const ends: number[] = [];
     for (let k = 0; k < sp.length; k++) {
       const i = order ? order[k] : k;
-      const start = sp.start.get(i);
-      const end = sp.end.get(i);
-      while (ends.length && ends[ends.length - 1] <= start) ends.pop();
-      const given = sp.depth.get(i);
-      lane.span({
-        start: origin + start,
-        end: origin + end,
-        name: sp.name[i],
-        depth: Number.isNaN(given) ? Math.min(ends.length, 255) : given,
-        flags: sp.flags.get(i),
-        argsText: sp.args[i],
-        line: sp.line.get(i),
-      });
-      ends.push(end);
+      while (ends.length && ends[ends.length - 1] <= start[i]) ends.pop();
+      depth[i] = Number.isNaN(given[i]) ? Math.min(ends.length, 255) : given[i];
+      ends.push(end[i]);
     }
+    const { name, args } = sp;
+    lane.spanBatch(
+      { start, end, depth, flags: sp.flags.view(), line: sp.line.view(), name, args },
+      order,
+      origin,
+    );
     for (const m of t.markers)
       lane.marker({ t: origin + m.t, name: m.name, kind: m.kind, args: m.args, line: m.line });
-    for (const [series, c] of t.counters)
-      for (let i = 0; i < c.t.length; i++) lane.counter(series, origin + c.t[i], c.v[i]);
+    for (const [series, c] of t.counters) lane.counterBatch(series, c.t, c.v, origin);
   }
   if (kineto && kineto.rank !== null && !reader.identities.size) {
     const anchor = reader.clock.anchorNs(kineto.baseNs);

@@ -9,7 +9,7 @@ import { walkPaths } from "../../../electron/host/fsSource";
 import { driveIngest, type DriverHost, type UnitWorker } from "../../../shared/ingest/driver";
 import { memorySource, type FileSource } from "../../../shared/ingest/source";
 import { runJoin, runUnit } from "../../../shared/ingest/task";
-import { planUnits, type SourceRef } from "../../../shared/ingest/units";
+import { partTargets, planUnits, type SourceRef } from "../../../shared/ingest/units";
 import { readHead } from "../../../shared/ingest/head";
 import { finalizeModel } from "../../../shared/model/dataset";
 import { inspectReport } from "../../../shared/model/summary";
@@ -179,6 +179,31 @@ describe("planning units", () => {
     expect(units.filter((u) => u.kind === "files").map((u) => (u.kind === "files" ? u.files : []))).toEqual(
       expect.arrayContaining([[1], [2]]),
     );
+  });
+
+  it("cuts parts of about partBytes, at least one per worker, and the last ones smaller", () => {
+    const sizes = (from: number, to: number, workers: number, partBytes: number) => {
+      const cuts = [from, ...partTargets(from, to, workers, partBytes), to];
+      return cuts.slice(1).map((c, i) => c - cuts[i]);
+    };
+    // 339 MB for 2 workers in 64 MB parts: four whole ones, then the rest in four.
+    const mb = 2 ** 20;
+    const trace = sizes(0, 339 * mb, 2, 64 * mb);
+    expect(trace.slice(0, 4)).toEqual([64 * mb, 64 * mb, 64 * mb, 64 * mb]);
+    expect(trace.slice(4).every((n) => Math.abs(n - (83 * mb) / 4) <= 1)).toBe(true);
+    for (const [from, to, workers, part] of [
+      [0, 339 * mb, 2, 64 * mb],
+      [100, 10_000, 4, 64 * mb],
+      [0, 7, 2, 1],
+      [5, 5_000_000, 1, 250_000],
+    ]) {
+      const s = sizes(from, to, workers, part);
+      expect(s.every((n) => n > 0)).toBe(true);
+      expect(s.reduce((a, b) => a + b, 0)).toBe(to - from);
+      expect(s.length).toBeGreaterThanOrEqual(Math.min(workers, to - from));
+      expect(Math.max(...s)).toBeLessThanOrEqual(Math.ceil(Math.min(part, (to - from) / workers)));
+      expect(s[s.length - 1]).toBeLessThanOrEqual(s[0] + 1);
+    }
   });
 
   it("cuts no file when many big ones keep every worker busy, only one big beside the rest", async () => {
