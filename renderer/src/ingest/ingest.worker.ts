@@ -17,21 +17,31 @@ const post = (msg: FromWorker, transfer: Transferable[] = []) => scope.postMessa
 
 function parseWorker(): UnitWorker {
   const w = new Worker(new URL("./parse.worker.ts", import.meta.url), { type: "module" });
-  let fail: (m: string) => void = () => {};
+  // A worker may fail while it loads, before the driver listens: it hears of it then.
+  let failure: string | null = null;
+  let fail: (m: string) => void = (m) => (failure = m);
   w.onerror = (e) => fail(`an import worker failed: ${e.message || "it stopped"}`);
   return {
     run: (task) => w.postMessage({ type: "run", task }),
     join: (task) => w.postMessage({ type: "join", task }, joinBuffers(task)),
     onEvent: (fn) => (w.onmessage = (ev: MessageEvent<UnitEvent>) => fn(ev.data)),
-    onFail: (fn) => (fail = fn),
+    onFail: (fn) => {
+      fail = fn;
+      if (failure !== null) fn(failure);
+    },
     terminate: () => w.terminate(),
   };
 }
 
+// Every core but none more: the page itself draws on the UI thread meanwhile.
+const threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
+// Loaded with this worker, which the page keeps spare until an import comes: the import's
+// parse workers are ready when it starts (each took ~150 ms to load after the drop).
+const loaded = Array.from({ length: threads }, parseWorker);
+
 const host: DriverHost = {
-  // Every core but none more: the page itself draws on the UI thread meanwhile.
-  threads: Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)),
-  spawn: parseWorker,
+  threads,
+  spawn: () => loaded.shift() ?? parseWorker(),
   inlineSingle: true,
   open: openWebRef,
 };
