@@ -135,6 +135,10 @@ export function buildCounterLod(c: CounterSeries): CounterLevel[] {
   const levels: CounterLevel[] = [];
   let src = { t: c.t, min: c.v, max: c.v, last: c.v };
   for (const k of levelRange(extent, typicalGap(c.t))) {
+    // A gap as wide as a bucket starts a new one: until a level is kept, one with too many
+    // such gaps to be kept is not built. Buckets of 2^k ns nest, so building the next level
+    // from the samples before it gives the same level.
+    if (!levels.length && (1 + gapsAtLeast(c.t, 2 ** k)) * KEEP_RATIO > n) continue;
     const level = bucketLevel(k, src.t, src.min, src.max, src.last);
     if (level.t.length === src.t.length) continue;
     src = level;
@@ -286,6 +290,10 @@ export function buildSpanLod(lane: LaneData): SpanLevel[] {
   const levels: SpanLevel[] = [];
   let src: SpanSource = { ...s, count: new Uint32Array(n).fill(1) };
   for (const k of levelRange(hi - lo, typicalGap(s.start))) {
+    // Only spans shorter than a bucket merge, so a level keeps at least the longer ones. Until
+    // one is kept, a level that must keep too many to be kept is not built: the next one is
+    // built from the spans before it instead.
+    if (!levels.length && (n - shorterThan(s.start, s.end, 2 ** k)) * KEEP_RATIO > n) continue;
     const level = mergeLevel(k, src);
     if (level.start.length === src.start.length) continue;
     src = level;
@@ -294,6 +302,18 @@ export function buildSpanLod(lane: LaneData): SpanLevel[] {
     if (level.start.length <= 1) break;
   }
   return levels;
+}
+
+function gapsAtLeast(t: Float64Array, w: number): number {
+  let n = 0;
+  for (let i = 1; i < t.length; i++) if (t[i] - t[i - 1] >= w) n++;
+  return n;
+}
+
+function shorterThan(start: Float64Array, end: Float64Array, w: number): number {
+  let n = 0;
+  for (let i = 0; i < start.length; i++) if (end[i] - start[i] < w) n++;
+  return n;
 }
 
 export function buildLaneLod(lane: LaneData): LaneLod {
