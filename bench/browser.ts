@@ -172,8 +172,9 @@ export function rendererRss(profile: string): number | null {
 }
 
 /**
- * The app with nothing to import (web mode without launch files, an empty library), once its
- * first render has settled: an import given to it then starts on an idle page.
+ * The app with nothing to import (web mode without launch files, an empty library), once it
+ * has settled: an import given to it then starts on an idle page, as a user's drop comes
+ * seconds after the window opened (the app loads its import workers a second after it starts).
  */
 export async function openEmpty(page: Page, url: string): Promise<void> {
   await page.goto(url);
@@ -185,6 +186,7 @@ export async function openEmpty(page: Page, url: string): Promise<void> {
     { timeout: 60_000 },
   );
   await page.getByTestId("folder-input").waitFor({ state: "attached" });
+  await page.waitForTimeout(2000);
 }
 
 /**

@@ -35,9 +35,11 @@ function parseWorker(): UnitWorker {
 
 // Every core but none more: the page itself draws on the UI thread meanwhile.
 const threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
-// Loaded with this worker, which the page keeps spare until an import comes: the import's
-// parse workers are ready when it starts (each took ~150 ms to load after the drop).
-const loaded = Array.from({ length: threads }, parseWorker);
+// Loaded a second after this worker, which the page keeps spare until an import comes: the
+// import's parse workers are ready when it starts (each took ~150 ms to load after the drop).
+// Not at once: the spare loads as the app starts, and a reopen's first paint wanted the cores.
+const loaded: UnitWorker[] = [];
+const preload = setTimeout(() => loaded.push(...Array.from({ length: threads }, parseWorker)), 1000);
 
 const host: DriverHost = {
   threads,
@@ -47,6 +49,8 @@ const host: DriverHost = {
 };
 
 scope.onmessage = async (ev: MessageEvent<ToWorker>) => {
+  // An import that comes first starts its parse workers itself.
+  clearTimeout(preload);
   const msg = ev.data;
   let refs: SourceRef[];
   if (msg.type === "demo")
