@@ -258,7 +258,7 @@ export class LaneBuilder {
       line[j] = b.line[i];
       this.touch(file, b.flags[i] & SpanFlag.Open ? s0 : s1);
     }
-    for (const col of Object.values(c)) col.length += n;
+    for (const col of [c.start, c.end, c.name, c.depth, c.flags, c.args, c.file, c.line]) col.length += n;
   }
 
   marker(m: MarkerInput): void {

@@ -16,10 +16,15 @@ export function browserFileSource(file: Blob & { lastModified: number }, path: s
     async *chunks() {
       const read = (at: number) => file.slice(at, Math.min(file.size, at + CHUNK)).arrayBuffer();
       let next = file.size > 0 ? read(0) : null;
-      for (let at = 0; next; at += CHUNK) {
-        const buf = await next;
-        next = at + CHUNK < file.size ? read(at + CHUNK) : null;
-        yield new Uint8Array(buf);
+      try {
+        for (let at = 0; next; at += CHUNK) {
+          const buf = await next;
+          next = at + CHUNK < file.size ? read(at + CHUNK) : null;
+          yield new Uint8Array(buf);
+        }
+      } finally {
+        // A reader that stopped early leaves a read under way: its failure is nobody's.
+        next?.catch(() => {});
       }
     },
     async head(n) {
