@@ -1,5 +1,5 @@
 import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright-core";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CHROMIUM_ARGS } from "../electron/cli/chromium";
@@ -195,7 +195,8 @@ export async function openEmpty(page: Page, url: string): Promise<void> {
  * from outside with files on disk). The page reads them itself; nothing crosses a socket.
  */
 export async function dropFolder(page: Page, dir: string): Promise<void> {
-  await page.getByTestId("folder-input").setInputFiles(dir);
+  // By its real path: given a symbolic link to a folder, the input got no files.
+  await page.getByTestId("folder-input").setInputFiles(realpathSync(dir));
 }
 
 /** The same for one file, through the Open files input. */
