@@ -3,7 +3,7 @@
  * produced, and the parts of one big file split at record boundaries. Each lane keeps its own
  * origin; one lane from several workers is re-expressed against the earliest of theirs.
  */
-import { concat, dropRepeats, sortOrder, permute } from "../model/columns";
+import { concat, dropRepeats, nestingDepths, sortOrder, permute } from "../model/columns";
 import type { CounterSeries, LaneData } from "../model/types";
 import { SpanFlag } from "../model/types";
 import { rebaseLane } from "../model/runs";
@@ -179,19 +179,6 @@ function nestingOrder(start: Float64Array, end: Float64Array, depth: Uint8Array)
   for (let i = 1; i < start.length && sorted; i++) sorted = before(i - 1, i) < 0;
   if (sorted) return null;
   return Array.from({ length: start.length }, (_, i) => i).sort(before);
-}
-
-/** Each span's depth by nesting in `order`: how many spans before it are still running. */
-function nestingDepths(start: Float64Array, end: Float64Array, order: number[] | null): Uint8Array {
-  const out = new Uint8Array(start.length);
-  const ends: number[] = [];
-  for (let k = 0; k < start.length; k++) {
-    const i = order ? order[k] : k;
-    while (ends.length && ends[ends.length - 1] <= start[i]) ends.pop();
-    out[i] = Math.min(ends.length, 255);
-    ends.push(end[i]);
-  }
-  return out;
 }
 
 /**

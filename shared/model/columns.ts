@@ -77,6 +77,27 @@ export function sortOrder(keys: Float64Array, tieBreak?: Float64Array): Uint32Ar
   return order;
 }
 
+/**
+ * Each span's depth by nesting, visiting them in `order` (null: as they are): how many spans
+ * visited before it are still running at its start, at most 255. A trace's reader and the
+ * join of its parts nest by this one rule.
+ */
+export function nestingDepths(
+  start: Float64Array,
+  end: Float64Array,
+  order: ArrayLike<number> | null,
+): Uint8Array {
+  const out = new Uint8Array(start.length);
+  const ends: number[] = [];
+  for (let k = 0; k < start.length; k++) {
+    const i = order ? order[k] : k;
+    while (ends.length && ends[ends.length - 1] <= start[i]) ends.pop();
+    out[i] = Math.min(ends.length, 255);
+    ends.push(end[i]);
+  }
+  return out;
+}
+
 /** `arr` in the order of `order` (which may also pick a subset), or `arr` itself for null. */
 export function permute<T extends NumericArray>(arr: T, order: Uint32Array | null): T {
   if (!order) return arr;

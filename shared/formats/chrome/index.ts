@@ -1,6 +1,7 @@
 import { readJsonRecords } from "../../ingest/records";
 import { baseName } from "../../ingest/source";
 import type { LaneBuilder } from "../../model/builder";
+import { nestingDepths } from "../../model/columns";
 import { parseIsoNs } from "../../model/time";
 import type { LaneInfo } from "../../model/types";
 import type { DirectoryFormat, Format, JsonObject, ParseContext } from "../types";
@@ -97,14 +98,8 @@ function emitLanes(reader: TraceReader, ctx: ParseContext, path: string, envelop
     const start = sp.start.view();
     const end = sp.end.view();
     const given = sp.depth.view();
-    const depth = new Uint8Array(sp.length);
-    const ends: number[] = [];
-    for (let k = 0; k < sp.length; k++) {
-      const i = order ? order[k] : k;
-      while (ends.length && ends[ends.length - 1] <= start[i]) ends.pop();
-      depth[i] = Number.isNaN(given[i]) ? Math.min(ends.length, 255) : given[i];
-      ends.push(end[i]);
-    }
+    const depth = nestingDepths(start, end, order);
+    for (let i = 0; i < depth.length; i++) if (!Number.isNaN(given[i])) depth[i] = given[i];
     const { name, args } = sp;
     lane.spanBatch(
       { start, end, depth, flags: sp.flags.view(), line: sp.line.view(), name, args },
