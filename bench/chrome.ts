@@ -1,17 +1,7 @@
 import path from "node:path";
 import { KEY_HEADER } from "../shared/ipc/webLaunch";
 import { serveWeb } from "../electron/web/webServer";
-import {
-  dropFile,
-  openBrowser,
-  openEmpty,
-  rendererRss,
-  sampleMemory,
-  screenshot,
-  waitForImport,
-  waitForSaved,
-  type MemoryPeak,
-} from "./browser";
+import { openBrowser, rendererRss, sampleMemory, type MemoryPeak } from "./browser";
 
 export interface FloorRun {
   seconds: number | null;
@@ -20,15 +10,6 @@ export interface FloorRun {
   error: string | null;
   peak: MemoryPeak;
   idleBytes: number | null;
-}
-
-export interface OpenRun {
-  seconds: number | null;
-  firstPictureMs: number | null;
-  lanes: number | null;
-  items: number | null;
-  error: string | null;
-  peak: MemoryPeak;
 }
 
 /**
@@ -78,54 +59,6 @@ export async function chromiumFloor(
       error: r.error,
       peak: memory.stop(),
       idleBytes,
-    };
-  } finally {
-    await session.close();
-    web.server.close();
-  }
-}
-
-/**
- * The app opening one trace file in a fresh headless Chromium, from the import's start to
- * every lane drawn with full detail, with the renderer's memory sampled meanwhile. `drop`:
- * the user gives it the file (the Open files input, as a drop does); `launch`: as
- * `rankscope trace.json` does in web mode (the launcher serves it, the page imports it on load).
- */
-export async function appOpens(
-  root: string,
-  file: string,
-  executablePath: string,
-  timeoutMs: number,
-  how: "drop" | "launch",
-): Promise<OpenRun> {
-  const web = await serveWeb(path.join(root, "dist", "renderer"), how === "launch" ? [file] : [], 0);
-  const session = await openBrowser(executablePath);
-  if (how === "drop") await openEmpty(session.page, web.url);
-  const memory = sampleMemory(session.profile, session.cdp);
-  try {
-    if (how === "drop") await dropFile(session.page, file);
-    else await session.page.goto(web.url);
-    const t = await waitForImport(session.page, timeoutMs);
-    await waitForSaved(session.page, timeoutMs);
-    const peak = memory.stop();
-    await screenshot(session.page, root, "chrome-trace-opened");
-    return {
-      seconds: t.importMs / 1000,
-      firstPictureMs: t.firstPictureMs,
-      lanes: t.lanes,
-      items: t.items,
-      error: null,
-      peak,
-    };
-  } catch (e) {
-    const peak = memory.stop();
-    return {
-      seconds: null,
-      firstPictureMs: null,
-      lanes: null,
-      items: null,
-      error: (e as Error).message.split("\n")[0],
-      peak,
     };
   } finally {
     await session.close();

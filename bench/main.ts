@@ -2,11 +2,11 @@ import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:
 import { mkdir, statfs } from "node:fs/promises";
 import path from "node:path";
 import { findChromium } from "../electron/cli/chromium";
-import { appOpens, chromiumFloor, type FloorRun } from "./chrome";
+import { chromiumFloor, type FloorRun } from "./chrome";
 import { CLUSTER_BYTES_PER_ENTRY, FULL, generateCluster, type ClusterSpec } from "./generate";
 import { generateTrace, traceBytesEstimate } from "./generateTrace";
 import { parseFloor, timeIngest } from "./ingest";
-import { benchRender, launchImport } from "./render";
+import { appOpens, benchRender, type OpenRun } from "./render";
 
 /**
  * `npm run bench`: generates the cluster run and its Chrome trace (once; cached under
@@ -52,7 +52,7 @@ export async function main(root: string): Promise<void> {
   const errors: Record<string, string> = {};
   let ingest: Record<string, number> | null = null;
   let render: Awaited<ReturnType<typeof benchRender>> | null = null;
-  let launch: Awaited<ReturnType<typeof launchImport>> | null = null;
+  let launch: OpenRun | null = null;
   if (wantCluster) {
     // The manifest sits beside the folder: the folder holds only what a user's would.
     const gen = await cached(`${clusterDir}.manifest.json`, () => {
@@ -96,13 +96,11 @@ export async function main(root: string): Promise<void> {
         errors.render = (e as Error).message.split("\n")[0];
         console.error(`render: failed: ${errors.render}`);
       }
-      try {
-        launch = await launchImport(root, clusterDir, chromium, timeoutMs);
-        console.error(`launch: the same folder served by the launcher: ${launch.importSeconds.toFixed(2)} s`);
-      } catch (e) {
-        errors.launch = (e as Error).message.split("\n")[0];
-        console.error(`launch: failed: ${errors.launch}`);
-      }
+      launch = await appOpens(root, clusterDir, chromium, timeoutMs, "launch");
+      if (launch.error) errors.launch = launch.error;
+      console.error(
+        `launch: the same folder served by the launcher: ${launch.seconds === null ? `failed: ${launch.error}` : `${launch.seconds.toFixed(2)} s`}`,
+      );
     }
   }
 
@@ -128,7 +126,7 @@ export async function main(root: string): Promise<void> {
     }
     const ok = floors.filter((f) => f.seconds !== null);
     const floorSeconds = ok.length ? median(ok.map((f) => f.seconds!)) : null;
-    const open = await appOpens(root, traceFile, chromium!, timeoutMs, "drop");
+    const open = await appOpens(root, traceFile, chromium!, timeoutMs, "drop", "chrome-trace-opened");
     console.error(
       `app opens the trace: ${open.seconds === null ? open.error : `${open.seconds.toFixed(2)} s, ${open.lanes} lanes, ${open.items} items`}, renderer peak ${mb(open.peak.rendererPeakBytes)}`,
     );
@@ -180,9 +178,10 @@ export async function main(root: string): Promise<void> {
             ratioToParseFloor: round(render.appImportSeconds / ingest.parseFloorSeconds),
             heapBytes: render.retainedHeapBytes,
             rendererPeakBytes: render.memory.rendererPeakBytes,
-            launchImportSeconds: launch && round(launch.importSeconds),
-            launchFirstPictureMs: launch && launch.firstPictureMs,
-            launchRatioToParseFloor: launch && round(launch.importSeconds / ingest.parseFloorSeconds),
+            launchImportSeconds: launch?.seconds == null ? null : round(launch.seconds),
+            launchFirstPictureMs: launch?.firstPictureMs == null ? null : round(launch.firstPictureMs),
+            launchRatioToParseFloor:
+              launch?.seconds == null ? null : round(launch.seconds / ingest.parseFloorSeconds),
           }
         : null,
     chromeTrace,

@@ -1,13 +1,16 @@
 import type { Page } from "playwright-core";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { serveWeb } from "../electron/web/webServer";
 import {
+  dropFile,
   dropFolder,
   openBrowser,
   openEmpty,
   retainedHeap,
   sampleMemory,
   screenshot,
+  type MemoryPeak,
   waitForImport,
   waitForSaved,
 } from "./browser";
@@ -146,27 +149,62 @@ export async function benchRender(
   }
 }
 
+export interface OpenRun {
+  seconds: number | null;
+  firstPictureMs: number | null;
+  lanes: number | null;
+  items: number | null;
+  error: string | null;
+  peak: MemoryPeak;
+}
+
 /**
- * The same folder's import as `rankscope <folder>` runs it in web mode: the launcher lists
- * the files and serves them over HTTP, and the page imports them on load. Only its time is
- * taken (the rest is the same app); it is the path where the files cross a local socket.
+ * The app opening one file or folder in a fresh headless Chromium, from the import's start to
+ * every lane drawn with full detail, with the renderer's memory sampled meanwhile. `drop`:
+ * the user gives it the file (the Open files input, as a drop does); `launch`: as
+ * `rankscope <path>` does in web mode (the launcher serves it, the page imports it on load).
+ * With `shot`, what it shows is saved under that name (BENCH_SCREENSHOTS=1).
  */
-export async function launchImport(
+export async function appOpens(
   root: string,
-  dataDir: string,
+  file: string,
   executablePath: string,
   timeoutMs: number,
-): Promise<{ importSeconds: number; firstPictureMs: number }> {
-  const { server, url } = await serveWeb(path.join(root, "dist", "renderer"), [dataDir], 0);
+  how: "drop" | "launch",
+  shot?: string,
+): Promise<OpenRun> {
+  const web = await serveWeb(path.join(root, "dist", "renderer"), how === "launch" ? [file] : [], 0);
   const session = await openBrowser(executablePath);
+  if (how === "drop") await openEmpty(session.page, web.url);
+  const memory = sampleMemory(session.profile, session.cdp);
   try {
-    await session.page.goto(url);
-    const times = await waitForImport(session.page, timeoutMs);
+    if (how === "drop") await (statSync(file).isDirectory() ? dropFolder : dropFile)(session.page, file);
+    else await session.page.goto(web.url);
+    const t = await waitForImport(session.page, timeoutMs);
     await waitForSaved(session.page, timeoutMs);
-    return { importSeconds: times.importMs / 1000, firstPictureMs: round(times.firstPictureMs) };
+    const peak = memory.stop();
+    if (shot) await screenshot(session.page, root, shot);
+    return {
+      seconds: t.importMs / 1000,
+      firstPictureMs: t.firstPictureMs,
+      lanes: t.lanes,
+      items: t.items,
+      error: null,
+      peak,
+    };
+  } catch (e) {
+    const peak = memory.stop();
+    return {
+      seconds: null,
+      firstPictureMs: null,
+      lanes: null,
+      items: null,
+      error: (e as Error).message.split("\n")[0],
+      peak,
+    };
   } finally {
     await session.close();
-    server.close();
+    web.server.close();
   }
 }
 
